@@ -1,0 +1,43 @@
+/**
+ * What a user asks for: one extension at one exact version, with values and placement. Plain data,
+ * shared by the component, the set-level form and the CLI.
+ */
+import type { LabelSelector } from "../kubesphere/types";
+
+/** Where the agents of a Multicluster extension go, and their per-cluster values. */
+export interface ClusterSchedulingRequest {
+  /** Member clusters by name. Wins over `clusterSelector` when non-empty (controller behaviour). */
+  clusters?: string[];
+  /** Label selector over `Cluster` objects; an empty selector matches every cluster. */
+  clusterSelector?: LabelSelector;
+  /** Per-cluster Helm values (objects) that override `config` for that cluster. */
+  overrides?: Record<string, Record<string, unknown>>;
+  /** Per-cluster Helm values as YAML text. A cluster may appear here or in `overrides`, not both. */
+  overridesYaml?: Record<string, string>;
+}
+
+/** One extension as requested. */
+export interface ExtensionRequest {
+  /** Extension name (DNS-1123), e.g. `devops`. The InstallPlan is named after it. */
+  name: string;
+  /** Exact version, e.g. `1.1.2`. Ranges, `latest` and empty are rejected. */
+  version: string;
+  /** `spec.enabled`; default `true`. Always sent. */
+  enabled?: boolean;
+  /** `spec.upgradeStrategy`; default `Manual`. */
+  upgradeStrategy?: string;
+  /** Helm values as an object (rendered with sorted keys). */
+  config?: Record<string, unknown>;
+  /** Helm values as YAML text. Give `config` or `configYaml`, not both. */
+  configYaml?: string;
+  /** Placement of agents; only for `Multicluster` versions. */
+  clusterScheduling?: ClusterSchedulingRequest;
+  /** Allow a version lower than the one installed. Default `false`: downgrades are refused. */
+  allowDowngrade?: boolean;
+  /**
+   * Retry counter. KubeSphere never retries a failed install when the same spec is applied again
+   * (BEHAVIOR §6.4); a positive number appends the comment line `# kubesphere-ext.io/retry: <n>` to
+   * the config, which changes the configHash (not the values), so the controller runs the install again.
+   */
+  retry?: number;
+}

@@ -1,0 +1,28 @@
+/**
+ * @kubesphere-ext/pulumi-kubesphere — KubeSphere 4.x extensions as code.
+ *
+ * The component (`KubeSphereExtension`) and the pieces it is built from, exported so that tools,
+ * tests and the CLI share one code path: catalogs, `resolveExtension`, the dependency graph.
+ */
+export { KubeSphereExtension } from "./components/extension";
+export type {
+  KubeSphereExtensionArgs, KubeSphereExtensionOptions, ClusterSchedulingArgs, LabelSelectorArgs,
+  LabelSelectorRequirementArgs, ClusterStateOutput,
+} from "./components/extension";
+export type { Catalog, HostVersions } from "./components/catalog/catalog";
+export { StaticCatalog, parseYamlDocuments, readYamlDocuments } from "./components/catalog/staticCatalog";
+export type { ClusterFacts, InstalledExtensionFact } from "./components/catalog/staticCatalog";
+export { LiveCatalog, loadKubeConfig } from "./components/catalog/liveCatalog";
+export type { LiveCatalogOptions } from "./components/catalog/liveCatalog";
+export { resolveExtension } from "./components/resolve/resolve";
+export type { ResolvedExtension, ResolveContext, DependencyResolution } from "./components/resolve/resolve";
+export type { ExtensionRequest, ClusterSchedulingRequest } from "./components/resolve/request";
+export { ExtensionResolutionError } from "./components/resolve/errors";
+export { buildInstallPlan } from "./components/resolve/installPlan";
+export { topologicalOrder, dependentsOf, DependencyCycleError } from "./components/graph/dependencyGraph";
+export type { DependencyNode } from "./components/graph/dependencyGraph";
+export { fnv1a64Hex } from "./components/config/configHash";
+export { trimLikeWebhook } from "./components/config/webhookTrim";
+export { satisfies, checkConstraint, isExactVersion } from "./components/semver/masterminds";
+export * from "./components/kubesphere/types";
+export * from "./components/kubesphere/annotations";
