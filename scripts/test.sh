@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The project's test command (README, and .ci/run on a brand-new machine).
+# Installs what it needs: pinned Node 24 (from the npm registry, see scripts/node-env.sh) and the
+# locked npm dependencies; then type-checks and runs the unit, mock and simulator tests.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/node-env.sh
+source scripts/node-env.sh
+echo "test: node $(node -v), npm $(npm -v)"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --ignore-scripts --no-audit --no-fund
+fi
+npx tsc -p tsconfig.json --noEmit
+npx mocha

@@ -1,0 +1,173 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { KubeSphereExtension } from "../components/extension";
+import type { ReadinessRequest, ReadinessResult } from "../components/readinessGlue";
+import { fixtureCatalog } from "./support/sharedFixture";
+import { installMocks, Registration, settle, valueOf } from "./support/pulumiMocks";
+
+const PLAN = "kubernetes:kubesphere.io/v1alpha1:InstallPlan";
+const COMPONENT = "kubesphere:index:KubeSphereExtension";
+
+/** A waiter that records the order in which extensions became ready. */
+function recordingWaiter(order: string[], delays: Record<string, number> = {}) {
+  return async (req: ReadinessRequest): Promise<ReadinessResult> => {
+    order.push(`wait:${req.resolved.name}`);
+    await new Promise((r) => setTimeout(r, delays[req.resolved.name] ?? 5));
+    order.push(`ready:${req.resolved.name}`);
+    return { state: "Installed", installedVersion: req.resolved.version, targetNamespace: req.resolved.targetNamespace, jobName: "helm-install-x", clusterStates: {} };
+  };
+}
+
+function plans(regs: Registration[]): Registration[] {
+  return regs.filter((r) => r.type === PLAN);
+}
+
+describe("KubeSphereExtension under mocks", () => {
+  let regs: Registration[];
+  const catalog = fixtureCatalog();
+
+  describe("emitting the InstallPlan", () => {
+    before(async () => { regs = await installMocks(false); });
+
+    it("emits exactly one InstallPlan as a child, named after the extension, with the resolved spec", async () => {
+      const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+      const ext = new KubeSphereExtension("devops", { name: "devops", version: "1.1.2", config: { jenkins: { enabled: true } } },
+        { provider, catalog, readinessWaiter: recordingWaiter([]) });
+      expect(await valueOf(ext.version)).to.equal("1.1.2");
+      expect(await valueOf(ext.state)).to.equal("Installed");
+      await settle();
+      const plan = plans(regs);
+      expect(plan).to.have.length(1);
+      expect(plan[0].name).to.equal("devops-installplan");
+      expect(plan[0].urn).to.equal(`urn:pulumi:dev::proj::${COMPONENT}$${PLAN}::devops-installplan`);
+      expect(plan[0].parent).to.equal(`urn:pulumi:dev::proj::${COMPONENT}::devops`);
+      expect(plan[0].provider).to.match(/::cluster::cluster-id$/);
+      expect(plan[0].inputs.apiVersion).to.equal("kubesphere.io/v1alpha1");
+      expect(plan[0].inputs.kind).to.equal("InstallPlan");
+      expect(plan[0].inputs.metadata.name).to.equal("devops");
+      expect(plan[0].inputs.spec).to.deep.equal({
+        extension: { name: "devops", version: "1.1.2" }, enabled: true, upgradeStrategy: "Manual",
+        config: "jenkins:\n  enabled: true\n",
+      });
+      expect(await valueOf(ext.targetNamespace)).to.equal("kubesphere-devops-system");
+      expect(await valueOf(ext.installationMode)).to.equal("Multicluster");
+      const comp = regs.find((r) => r.type === COMPONENT && r.name === "devops");
+      expect(comp?.custom).to.equal(false);
+    });
+
+    it("a bad version registers no InstallPlan and fails with the versions that exist", async () => {
+      const before = plans(regs).length;
+      const ext = new KubeSphereExtension("bad", { name: "devops", version: "9.9.9" }, { catalog, readinessWaiter: recordingWaiter([]) });
+      let message = "";
+      try { await valueOf(ext.version); } catch (e) { message = (e as Error).message; }
+      expect(message).to.match(/no ExtensionVersion "devops-9\.9\.9"/);
+      expect(message).to.match(/versions that exist: 1\.1\.1, 1\.1\.2, 1\.1\.3/);
+      await settle(100);
+      expect(plans(regs).filter((p) => p.name === "bad-installplan" && p.urn !== "")).to.have.length(0);
+      expect(plans(regs).length).to.equal(before);
+    });
+
+    it("validates Output inputs once they are known", async () => {
+      const ext = new KubeSphereExtension("late", { name: pulumi.output("devops"), version: pulumi.output(Promise.resolve("^1.1")) }, { catalog });
+      let message = "";
+      try { await valueOf(ext.version); } catch (e) { message = (e as Error).message; }
+      expect(message).to.match(/"\^1\.1" is not an exact version/);
+    });
+  });
+
+  describe("ordering by externalDependencies", () => {
+    beforeEach(async () => { regs = await installMocks(false); });
+
+    it("orders an extension after the one it requires, and waits for it to be ready", async () => {
+      const order: string[] = [];
+      const waiter = recordingWaiter(order, { "cert-manager": 30 });
+      // Declared dependant-first on purpose: the order must come from the catalog, not the program.
+      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, readinessWaiter: waiter });
+      const cm = new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog, readinessWaiter: waiter });
+      await valueOf(ob.state);
+      await valueOf(cm.state);
+      await settle();
+      const obPlan = plans(regs).find((p) => p.name === "ob-installplan")!;
+      const cmPlan = plans(regs).find((p) => p.name === "cm-installplan")!;
+      expect(obPlan.dependencies).to.include(cmPlan.urn);
+      expect(cmPlan.dependencies).to.not.include(obPlan.urn);
+      expect(order).to.deep.equal(["wait:cert-manager", "ready:cert-manager", "wait:ob-operator", "ready:ob-operator"]);
+      expect(regs.findIndex((r) => r.name === "cm-installplan")).to.be.lessThan(regs.findIndex((r) => r.name === "ob-installplan"));
+    });
+
+    it("orders a chain of three (alerting -> monitoring -> telemetry)", async () => {
+      const order: string[] = [];
+      const waiter = recordingWaiter(order);
+      const names = [["alerting", "whizard-alerting", "1.0.3"], ["monitoring", "whizard-monitoring", "1.1.1"], ["telemetry", "whizard-telemetry", "1.2.2"]];
+      const exts = names.map(([n, e, v]) => new KubeSphereExtension(n, { name: e, version: v }, { catalog, readinessWaiter: waiter }));
+      await Promise.all(exts.map((x) => valueOf(x.state)));
+      await settle();
+      const urn = (n: string) => plans(regs).find((p) => p.name === `${n}-installplan`)!.urn;
+      const deps = (n: string) => plans(regs).find((p) => p.name === `${n}-installplan`)!.dependencies;
+      expect(deps("monitoring")).to.include(urn("telemetry"));
+      expect(deps("alerting")).to.include.members([urn("monitoring"), urn("telemetry")]);
+      expect(deps("telemetry")).to.deep.equal([]);
+      expect(order.filter((x) => x.startsWith("ready:"))).to.deep.equal(["ready:whizard-telemetry", "ready:whizard-monitoring", "ready:whizard-alerting"]);
+    });
+
+    it("does not let an extension declared against another cluster satisfy a dependency", async () => {
+      const a = new k8s.Provider("a", { kubeconfig: "{}" });
+      const b = new k8s.Provider("b", { kubeconfig: "{}" });
+      new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog, provider: a, readinessWaiter: recordingWaiter([]) });
+      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, provider: b, readinessWaiter: recordingWaiter([]) });
+      let message = "";
+      try { await valueOf(ob.version); } catch (e) { message = (e as Error).message; }
+      expect(message).to.match(/requires extension cert-manager >= 1\.0\.0-0, but cert-manager is neither declared/);
+    });
+
+    it("names a dependency cycle instead of deadlocking", async () => {
+      const cyc = fixtureCatalog();
+      const evs = await cyc.extensionVersions();
+      // Make whizard-telemetry require whizard-monitoring, which already requires whizard-telemetry.
+      evs.find((e) => e.metadata.name === "whizard-telemetry-1.2.2")!.spec.externalDependencies =
+        [{ name: "whizard-monitoring", version: ">=1.0.0", required: true, type: "extension" }];
+      const m = new KubeSphereExtension("m", { name: "whizard-monitoring", version: "1.1.1" }, { catalog: cyc, readinessWaiter: recordingWaiter([]) });
+      const t = new KubeSphereExtension("t", { name: "whizard-telemetry", version: "1.2.2" }, { catalog: cyc, readinessWaiter: recordingWaiter([]) });
+      const messages = await Promise.all([m, t].map((x) => valueOf(x.version).then(() => "", (e) => (e as Error).message)));
+      for (const msg of messages) expect(msg).to.match(/cycle: whizard-(monitoring|telemetry) -> whizard-(telemetry|monitoring) -> whizard-\1/);
+      await settle(100);
+      expect(plans(regs).filter((p) => p.urn !== "")).to.have.length(0);
+    });
+  });
+
+  describe("preview", () => {
+    before(async () => { regs = await installMocks(true); });
+
+    it("resolves and shows the plan without waiting", async () => {
+      let waited = false;
+      const ext = new KubeSphereExtension("gw", { name: "gateway", version: "1.0.5" }, {
+        catalog, readinessWaiter: async () => { waited = true; throw new Error("must not wait in preview"); },
+      });
+      expect(await valueOf(ext.version)).to.equal("1.0.5");
+      await settle();
+      expect(plans(regs).find((p) => p.name === "gw-installplan")?.inputs.spec.extension).to.deep.equal({ name: "gateway", version: "1.0.5" });
+      expect(waited).to.equal(false);
+    });
+  });
+
+  describe("secrets", () => {
+    before(async () => { regs = await installMocks(false); });
+
+    it("never puts the kubeconfig into the plan, the outputs or the component inputs", async () => {
+      const secret = "apiVersion: v1\nclusters: []\nusers: [{name: u, user: {token: SUPER-SECRET-TOKEN}}]\n";
+      const ext = new KubeSphereExtension("sec", { name: "devops", version: "1.1.2", kubeconfig: pulumi.secret(secret) },
+        { catalog, readinessWaiter: recordingWaiter([]) });
+      await valueOf(ext.state);
+      await settle();
+      const dump = JSON.stringify(regs);
+      expect(dump).to.not.contain("SUPER-SECRET-TOKEN");
+      for (const key of Object.keys(ext) as Array<keyof typeof ext>) {
+        const v = ext[key] as unknown;
+        if (pulumi.Output.isInstance(v)) expect(JSON.stringify(await valueOf(v as pulumi.Output<unknown>)) ?? "").to.not.contain("SUPER-SECRET-TOKEN");
+      }
+      // The spec is not marked secret just because the kubeconfig was read to resolve it.
+      expect(await (ext.installPlanSpec as any).isSecret).to.equal(false);
+    });
+  });
+});
