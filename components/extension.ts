@@ -197,6 +197,8 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
   declare public readonly installedDependencies: pulumi.Output<string[]>;
   /** `placement.clusters` of the InstallPlan that existed before this run, if any. */
   declare public readonly previousClusters: pulumi.Output<string[] | undefined>;
+  /** Names of the extensions the resolved version requires (`externalDependencies` with `required: true`). */
+  declare public readonly requiredDependencies: pulumi.Output<string[]>;
   /** Clusters the agents are scheduled to. */
   declare public readonly targetClusters: pulumi.Output<string[]>;
   /** `status.state` once awaited (`Installed`), or the state seen when waiting was skipped. */
@@ -359,6 +361,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
     this.installedDependencies = resolved.apply((r) => r.dependencies.filter((d) => d.satisfiedBy === "installed").map((d) => d.name));
     this.previousClusters = resolved.apply((r) => r.existingPlan?.spec?.clusterScheduling?.placement?.clusters);
     this.targetClusters = resolved.apply((r) => r.targetClusters);
+    this.requiredDependencies = resolved.apply((r) => r.dependencies.filter((d) => d.required).map((d) => d.name));
     this.installPlanSpec = planObject.apply((p) => p as unknown as { [key: string]: any });
     this.state = readiness.apply((x) => x.state);
     this.installedVersion = readiness.apply((x) => x.installedVersion);
@@ -375,6 +378,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       installationMode: this.installationMode,
       configHash: this.configHash,
       targetClusters: this.targetClusters,
+      requiredDependencies: this.requiredDependencies,
       installPlanSpec: this.installPlanSpec,
       state: this.state,
       installedVersion: this.installedVersion,

@@ -171,3 +171,37 @@ describe("KubeSphereExtension under mocks", () => {
     });
   });
 });
+
+import { KubeSphereExtensionSet } from "../components/extensionSet";
+
+describe("KubeSphereExtensionSet under mocks", () => {
+  const catalog = fixtureCatalog();
+
+  it("orders the whole set topologically and creates one member per entry", async () => {
+    const regs = await installMocks(false);
+    const order: string[] = [];
+    const set = new KubeSphereExtensionSet("logging", {
+      extensions: [
+        { name: "whizard-logging", version: "1.2.2" },
+        { name: "vector", version: "1.0.4" },
+        { name: "whizard-telemetry", version: "1.2.2" },
+        { name: "opensearch", version: "2.11.1" },
+      ],
+    }, { catalog, readinessWaiter: recordingWaiter(order) });
+    const o = await valueOf(set.order);
+    expect(o.indexOf("vector")).to.be.lessThan(o.indexOf("whizard-logging"));
+    expect(o.indexOf("whizard-telemetry")).to.be.lessThan(o.indexOf("whizard-logging"));
+    expect(o).to.have.members(["whizard-logging", "vector", "whizard-telemetry", "opensearch"]);
+    await settle();
+    expect(plans(regs).map((p) => p.name).sort()).to.deep.equal(
+      ["logging-opensearch-installplan", "logging-vector-installplan", "logging-whizard-logging-installplan", "logging-whizard-telemetry-installplan"]);
+    expect(order.indexOf("ready:vector")).to.be.lessThan(order.indexOf("wait:whizard-logging"));
+  });
+
+  it("refuses a set that names an extension twice", async () => {
+    await installMocks(false);
+    expect(() => new KubeSphereExtensionSet("dup", {
+      extensions: [{ name: "vector", version: "1.0.4" }, { name: "vector", version: "1.0.4" }],
+    }, { catalog })).to.throw(/appears more than once/);
+  });
+});
