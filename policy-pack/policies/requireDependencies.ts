@@ -1,0 +1,153 @@
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { ComponentOutputs } from "../../components/kubesphere/annotations";
+import { checkConstraint } from "../../components/semver/masterminds";
+import {
+  ANNOTATION_REQUIRED_DEPENDENCIES,
+  configWithDefaults,
+  dependsOnTransitively,
+  installPlans,
+  owningComponent,
+  PACK_TAGS,
+  planProps,
+  RequiredDependency,
+  requiredDependencies,
+  stringList,
+  subject,
+} from "../lib/installPlan";
+
+/** Configuration of {@link requireDependencies}. */
+export interface DependenciesConfig {
+  /** Extensions known to be installed in the cluster already (for hand-written plans). Empty by default. */
+  assumeInstalled: string[];
+  /**
+   * Dependencies to require in addition to the required-dependencies annotation, per extension:
+   * `{ "<extension>": { "<dependency>": "<Masterminds constraint, \"\" for any>" } }`. Useful for
+   * hand-written plans, which carry no annotation.
+   */
+  additionalDependencies: Record<string, Record<string, string>>;
+}
+
+const DEFAULTS: DependenciesConfig = { assumeInstalled: [], additionalDependencies: {} };
+
+const extensionNameOf = (r: PolicyResource): unknown => planProps(r).spec?.extension?.name;
+
+/** `version` for messages: ` (>= 1.2.1-0)` or nothing. */
+const constraintSuffix = (d: RequiredDependency): string => (d.version === "" ? "" : ` (${d.version})`);
+
+/**
+ * Every required dependency of an extension in the stack must be satisfied before it installs:
+ *
+ * - either an InstallPlan for the dependency is in the stack, its version satisfies the constraint,
+ *   and the dependant's InstallPlan depends on it (directly or transitively, e.g. through
+ *   `dependsOn: [dependencyExtension]`), so Pulumi creates it first;
+ * - or the dependency is recorded as installed: the owning `KubeSphereExtension`'s
+ *   `installedDependencies` output (read from the cluster at preview), or this policy's
+ *   `assumeInstalled` config.
+ *
+ * Required dependencies come from the `kubesphere-ext.io/required-dependencies` annotation (the
+ * resolved ExtensionVersion's `externalDependencies` with `required: true`) plus
+ * `additionalDependencies`. KubeSphere itself does not enforce them (BEHAVIOR §3.5): the dependant
+ * installs, then fails at run time.
+ *
+ * @severity high
+ */
+export const requireDependencies: StackValidationPolicy = {
+  name: "kubesphere-extension-dependencies",
+  description:
+    "Each required dependency of an extension must be installed already, or be in the stack at a matching version " +
+    "and ordered before it.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  tags: [...PACK_TAGS, "dependencies"],
+  remediationSteps:
+    "Add a KubeSphereExtension for the missing dependency at a version that satisfies the constraint, and pass it " +
+    "in the dependant's dependsOn option so it installs first. If the dependency is installed outside this stack, " +
+    "list it in this policy's assumeInstalled config.",
+  configSchema: {
+    properties: {
+      assumeInstalled: {
+        type: "array",
+        items: { type: "string" },
+        default: [],
+        description: "Extension names to treat as already installed in the cluster.",
+      },
+      additionalDependencies: {
+        type: "object",
+        additionalProperties: { type: "object", additionalProperties: { type: "string" } },
+        default: {},
+        description: "Extension -> {dependency: Masterminds constraint (\"\" for any)} required on top of the annotation.",
+      },
+    },
+  },
+  validateStack: (args, reportViolation) => {
+    const { assumeInstalled, additionalDependencies } = configWithDefaults(args, DEFAULTS);
+    const plans = installPlans(args.resources);
+    for (const plan of plans) {
+      const parsed = requiredDependencies(planProps(plan));
+      if ("problem" in parsed) {
+        reportViolation(`${subject(plan)}: ${parsed.problem}. Fix: recreate the plan with KubeSphereExtension or correct the annotation.`, plan.urn);
+        continue;
+      }
+      const deps = [...parsed.deps];
+      const name = Object.keys(additionalDependencies).length > 0 ? extensionNameOf(plan) : undefined;
+      if (typeof name === "string" && Object.prototype.hasOwnProperty.call(additionalDependencies, name)) {
+        for (const [depName, version] of Object.entries(additionalDependencies[name])) {
+          if (!deps.some((d) => d.name === depName)) deps.push({ name: depName, version });
+        }
+      }
+      if (deps.length === 0) continue;
+
+      let installed: string[] | undefined; // read lazily: only needed for dependencies outside the stack
+      const installedInCluster = (): string[] => {
+        if (installed !== undefined) return installed;
+        const component = owningComponent(plan);
+        const read = component === undefined
+          ? { list: undefined }
+          : stringList(component.props[ComponentOutputs.installedDependencies], "output installedDependencies");
+        if ("problem" in read) {
+          reportViolation(`${subject(plan)}: the owning KubeSphereExtension's ${read.problem}; treating no dependency as installed.`, plan.urn);
+          installed = [];
+        } else {
+          installed = read.list ?? [];
+        }
+        return installed;
+      };
+
+      for (const dep of deps) {
+        const providers = plans.filter((q) => q !== plan && extensionNameOf(q) === dep.name);
+        if (providers.length === 0) {
+          if (assumeInstalled.includes(dep.name) || installedInCluster().includes(dep.name)) continue;
+          reportViolation(
+            `${subject(plan)}: requires extension "${dep.name}"${constraintSuffix(dep)} (${ANNOTATION_REQUIRED_DEPENDENCIES}), ` +
+            `which is neither installed in the cluster nor managed by this stack. Fix: add a KubeSphereExtension for ` +
+            `"${dep.name}" at a matching version and list it in this extension's dependsOn, or add "${dep.name}" to ` +
+            `this policy's assumeInstalled if it is installed outside Pulumi.`,
+            plan.urn,
+          );
+          continue;
+        }
+        for (const provider of providers) {
+          const version = planProps(provider).spec?.extension?.version;
+          const check = dep.version === "" ? { ok: true } : checkConstraint(dep.version, String(version));
+          if (!check.ok) {
+            reportViolation(
+              `${subject(plan)}: requires "${dep.name}"${constraintSuffix(dep)}, but ${subject(provider)} installs ` +
+              `version ${JSON.stringify(version)}: ${check.reason}. Fix: choose a version of "${dep.name}" that ` +
+              `satisfies "${dep.version}".`,
+              plan.urn,
+            );
+          }
+        }
+        if (!providers.some((q) => dependsOnTransitively(plan, q))) {
+          reportViolation(
+            `${subject(plan)}: requires "${dep.name}", which this stack installs with ` +
+            `${providers.map(subject).join(", ")}, but does not depend on it, so Pulumi may create both at once and ` +
+            `the dependant can install first. Fix: pass the "${dep.name}" extension in this extension's dependsOn ` +
+            `option (the KubeSphereExtension, or the InstallPlan resource).`,
+            plan.urn,
+          );
+        }
+      }
+    }
+  },
+};
