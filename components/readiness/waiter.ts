@@ -1,0 +1,436 @@
+/**
+ * Event-driven waits on an InstallPlan: {@link waitForInstallPlan} (until the controller reports
+ * exactly the applied spec installed) and {@link waitForInstallPlanDeletion} (until it is gone).
+ *
+ * Unlike `pulumi.com/waitFor` (pulumi-notes §1.4-1.5), these
+ *
+ * * never accept a status that belongs to the previous spec (version/configHash/enabled checks),
+ * * fail as soon as the controller reports a failure for this spec, with the condition message and
+ *   the tail of the executor pod's log fetched right then,
+ * * report a plan that cannot progress (`Stalled`) instead of waiting for the timeout, and
+ * * on timeout say what state was last seen and what to check.
+ *
+ * Observations come from a watch (with resumption) plus a slow poll; every decision is made by the
+ * pure functions in `assess.ts`. API faults are retried and never reported as extension failures.
+ */
+import * as k8s from "@kubernetes/client-node";
+import type { InstallPlan } from "../kubesphere/types";
+import {
+  assessInstallPlan, assessInstallPlanDeletion, DEFAULT_STALL_GRACE_MS, describeTransition, ExpectedInstallPlan,
+  InstallPlanAssessment, JobObservation, latestConditionMessage,
+} from "./assess";
+import { BackoffOptions, backoffDelay, systemClock, WaiterClock } from "./clock";
+import { InstallPlanFailedError, InstallPlanStalledError, InstallPlanTimeoutError, InstallPlanWaitAbortedError } from "./errors";
+import { clientNodeReadinessApi, ContainerLog, JobStatus, jobObservation, KubeApiError, ReadinessApi, toKubeApiError } from "./kubeApi";
+import { DEFAULT_LOG_TAIL_LINES, formatFailure, formatTimeout } from "./messages";
+import { PlanFeed } from "./planFeed";
+
+/** A progress report while waiting. */
+export interface ReadinessProgress {
+  /** `transition`: the plan's state changed; `warning`: something worth knowing (pre-Job failure, API trouble). */
+  kind: "transition" | "warning";
+  /** One line, e.g. `devops: Installing → Installed (host), member1: Installing`. */
+  message: string;
+  /** The assessment behind a transition. */
+  assessment?: InstallPlanAssessment;
+  /** Time since the wait started (waiter clock). */
+  elapsedMs: number;
+}
+
+/** Options shared by both waits. */
+export interface CommonWaitOptions {
+  /** Kubeconfig to talk to the host cluster. Either this or `api` is required. */
+  kubeConfig?: k8s.KubeConfig;
+  /** Use this API instead of one built from `kubeConfig` (adapters, tests). */
+  api?: ReadinessApi;
+  /** InstallPlan name. */
+  name: string;
+  /** Give up after this long (waiter clock), with an {@link InstallPlanTimeoutError}. */
+  timeoutMs: number;
+  /** Progress lines (state transitions, warnings). */
+  onProgress?: (p: ReadinessProgress) => void;
+  /** Time source; defaults to the system clock. */
+  clock?: WaiterClock;
+  /**
+   * Slow poll fallback: a GET of the plan (and a refresh of running executor Jobs) this often, in
+   * case the watch misses something. Defaults to 5 000 ms.
+   */
+  pollIntervalMs?: number;
+  /** Cancels the wait (rejects with {@link InstallPlanWaitAbortedError}). */
+  signal?: AbortSignal;
+  /** Lines of the executor pod's log to include in failures. Defaults to 40. */
+  logTailLines?: number;
+  /** Backoff for retried API calls and watch restarts. */
+  backoff?: BackoffOptions;
+  /** Per-request timeout when the API is built from `kubeConfig`. Defaults to 15 000 ms. */
+  requestTimeoutMs?: number;
+}
+
+/** Options of {@link waitForInstallPlan}. */
+export interface WaitForInstallPlanOptions extends CommonWaitOptions {
+  /** What the plan must show (see `ExpectedInstallPlan`). */
+  expected: ExpectedInstallPlan;
+  /**
+   * Before accepting `Installed`, check that the executor Jobs completed (Appendix A "extra
+   * safety", against the early-Installed skew of BEHAVIOR §6.3), and watch in-progress Jobs for
+   * the clock-skew stall. Needs read access to Jobs; a Job that cannot be read is ignored.
+   * Defaults to true.
+   */
+  verifyJobs?: boolean;
+  /** How long a finished Job may go unreflected before the plan counts as Stalled. Defaults to 30 000 ms. */
+  stallGraceMs?: number;
+  /** The component's current `retry` value, so the failure message can say which value to set next. */
+  retry?: number;
+}
+
+/** Per-cluster outcome as exposed in outputs. */
+export interface ClusterOutcome {
+  /** Entry `state`. */
+  state: string;
+  /** Entry `version`. */
+  version?: string;
+}
+
+/** What {@link waitForInstallPlan} resolves with. */
+export interface InstallPlanReady {
+  /** `status.state` (`Installed`). */
+  state: string;
+  /** `status.version`. */
+  installedVersion: string;
+  /** `status.targetNamespace`. */
+  targetNamespace: string;
+  /** `status.jobName` (may be empty when nothing was ever run, e.g. an enabled flip). */
+  jobName: string;
+  /** Per expected cluster: state and version. */
+  clusterStates: Record<string, ClusterOutcome>;
+  /** The plan as last observed. */
+  plan: InstallPlan;
+  /** The final assessment. */
+  assessment: InstallPlanAssessment;
+  /** How long the wait took (waiter clock). */
+  waitedMs: number;
+}
+
+const IN_PROGRESS_OR_DONE = new Set(["Installing", "Upgrading", "Installed"]);
+
+/** Remembers Job statuses; finished Jobs never change, so they are fetched once. */
+class JobTracker {
+  private readonly cache = new Map<string, { status?: JobStatus; finishedAt?: number }>();
+
+  constructor(private readonly api: ReadinessApi, private readonly clock: WaiterClock, private readonly noteError: (e: KubeApiError) => void) {}
+
+  /** Fetches the Jobs in `names` that are unknown, or unfinished when `refreshUnfinished`. */
+  async refresh(namespace: string, names: string[], refreshUnfinished: boolean): Promise<void> {
+    const stale = names.filter((n) => {
+      const c = this.cache.get(n);
+      if (!c) return true;
+      if (c.status && (c.status.complete || c.status.failed)) return false;
+      return refreshUnfinished;
+    });
+    await Promise.all(stale.map(async (n) => {
+      try {
+        const status = await this.api.getJob(namespace, n);
+        const prev = this.cache.get(n);
+        const finished = status !== undefined && (status.complete || status.failed);
+        this.cache.set(n, { status, finishedAt: prev?.finishedAt ?? (finished ? this.clock.now() : undefined) });
+      } catch (e) {
+        this.noteError(toKubeApiError(`GET jobs/${namespace}/${n}`, e));
+      }
+    }));
+  }
+
+  /** Known Jobs among `names`, as assessment input. */
+  observations(names: string[]): Record<string, JobObservation> {
+    const out: Record<string, JobObservation> = {};
+    for (const n of names) {
+      const c = this.cache.get(n);
+      if (c?.status) out[n] = jobObservation(c.status, c.finishedAt);
+    }
+    return out;
+  }
+
+  /** Earliest time a finished Job among `names` passes its grace period. */
+  graceEndsAt(names: string[], graceMs: number): number | undefined {
+    let t: number | undefined;
+    for (const n of names) {
+      const at = this.cache.get(n)?.finishedAt;
+      if (at !== undefined && (t === undefined || at + graceMs < t)) t = at + graceMs;
+    }
+    return t;
+  }
+}
+
+/** Executor Jobs whose status matters for `plan`: the host's and each expected cluster's, while in progress or just installed. */
+function relevantJobs(plan: InstallPlan | undefined, clusters: string[]): string[] {
+  const st = plan?.status;
+  if (!st) return [];
+  const names: string[] = [];
+  if (st.jobName && IN_PROGRESS_OR_DONE.has(st.state ?? "")) names.push(st.jobName);
+  for (const c of clusters) {
+    const e = st.clusterSchedulingStatuses?.[c];
+    if (e?.jobName && IN_PROGRESS_OR_DONE.has(e.state ?? "")) names.push(e.jobName);
+  }
+  return names;
+}
+
+/** Retries `fn` on transient API errors with backoff, at most `attempts` times. */
+async function withRetry<T>(fn: () => Promise<T>, clock: WaiterClock, attempts: number, backoff?: BackoffOptions, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const err = e instanceof KubeApiError ? e : toKubeApiError("request", e);
+      if (!err.transient || attempt >= attempts || signal?.aborted) throw err;
+      await clock.sleep(backoffDelay(attempt, backoff), signal);
+    }
+  }
+}
+
+/** What one evaluation step decided. */
+type Step<T> = { done: T } | { fail: Error } | { wakeAt?: number };
+
+/** The watch/poll/timeout loop shared by both waits. `step` turns the latest plan into a decision. */
+async function runWaitLoop<T>(
+  o: CommonWaitOptions,
+  api: ReadinessApi,
+  step: (plan: InstallPlan | undefined, tick: boolean, feed: PlanFeed) => Promise<Step<T>>,
+  onTimeout: (feed: PlanFeed, waitedMs: number) => Promise<Error>,
+): Promise<T> {
+  const clock = o.clock ?? systemClock;
+  const pollInterval = o.pollIntervalMs ?? 5_000;
+  const start = clock.now();
+  const deadline = start + o.timeoutMs;
+  const feed = new PlanFeed({
+    api, name: o.name, clock, backoff: o.backoff,
+    onApiTrouble: (m) => o.onProgress?.({ kind: "warning", message: `Kubernetes API trouble (retrying): ${m}`, elapsedMs: clock.now() - start }),
+  });
+  const aborted = new Promise<void>((resolve) => {
+    if (o.signal?.aborted) resolve();
+    o.signal?.addEventListener("abort", () => resolve(), { once: true });
+  });
+  feed.start();
+  let nextPoll = start + pollInterval;
+  let lastVersion = 0;
+  try {
+    for (;;) {
+      if (o.signal?.aborted) throw new InstallPlanWaitAbortedError(o.name);
+      const tick = clock.now() >= nextPoll;
+      if (tick) {
+        await feed.poll();
+        nextPoll = clock.now() + pollInterval;
+      }
+      const obs = feed.current();
+      if (obs.seen && (obs.version !== lastVersion || tick)) {
+        lastVersion = obs.version;
+        const r = await step(obs.plan, tick, feed);
+        if ("done" in r) return r.done;
+        if ("fail" in r) throw r.fail;
+        if (r.wakeAt !== undefined && r.wakeAt < nextPoll) nextPoll = Math.max(clock.now(), r.wakeAt);
+      }
+      if (clock.now() >= deadline) throw await onTimeout(feed, clock.now() - start);
+      const sleeper = new AbortController();
+      const until = Math.min(nextPoll, deadline);
+      await Promise.race([feed.changed(lastVersion), clock.sleep(Math.max(0, until - clock.now()), sleeper.signal), aborted]);
+      sleeper.abort();
+    }
+  } finally {
+    feed.stop();
+  }
+}
+
+function apiFor(o: CommonWaitOptions): ReadinessApi {
+  if (o.api) return o.api;
+  if (!o.kubeConfig) throw new Error(`waiting for InstallPlan ${o.name}: either kubeConfig or api is required`);
+  return clientNodeReadinessApi(o.kubeConfig, { requestTimeoutMs: o.requestTimeoutMs });
+}
+
+/** Fetches the log tail of `jobName`'s pod, retrying transient errors a few times. */
+async function fetchLogs(api: ReadinessApi, o: CommonWaitOptions, clock: WaiterClock, namespace: string | undefined, jobName: string | undefined):
+  Promise<{ logs?: ContainerLog[]; logError?: string }> {
+  if (!jobName || !namespace) return {};
+  try {
+    return { logs: await withRetry(() => api.jobLogTails(namespace, jobName, o.logTailLines ?? DEFAULT_LOG_TAIL_LINES), clock, 4, o.backoff, o.signal) };
+  } catch (e) {
+    return { logError: (e as Error).message };
+  }
+}
+
+/** Builds the Failed/Stalled error for assessment `a` of `plan`, with the log tail of the failed scope's Job. */
+async function problemError(
+  api: ReadinessApi, o: CommonWaitOptions, clock: WaiterClock, plan: InstallPlan | undefined, a: InstallPlanAssessment,
+  phase: "install" | "delete", retry?: number,
+): Promise<InstallPlanFailedError> {
+  const cluster = a.decidedBy;
+  const scope = cluster !== undefined ? a.clusters[cluster] : a.host;
+  const entry = cluster !== undefined ? plan?.status?.clusterSchedulingStatuses?.[cluster] : plan?.status;
+  const jobNamespace = plan?.status?.targetNamespace;
+  const jobName = scope.jobName;
+  const { logs, logError } = await fetchLogs(api, o, clock, jobNamespace, jobName);
+  const kind = a.status === "Stalled" ? "Stalled" : "Failed";
+  const message = formatFailure({
+    planName: o.name, kind, assessment: a, cluster, jobName, jobNamespace, logs, logError,
+    tailLines: o.logTailLines ?? DEFAULT_LOG_TAIL_LINES, retry, deletion: phase === "delete",
+  });
+  const details = {
+    planName: o.name, phase, assessment: a, state: scope.state,
+    conditionMessage: kind === "Failed" && entry?.conditions?.length ? latestConditionMessage(entry) : scope.message,
+    cluster, jobName, jobNamespace, logs,
+  };
+  return kind === "Stalled" ? new InstallPlanStalledError(message, details) : new InstallPlanFailedError(message, details);
+}
+
+/**
+ * Waits until InstallPlan `name` shows exactly `expected` installed (host and every expected
+ * cluster), and resolves with the final state. Rejects with
+ *
+ * * {@link InstallPlanFailedError} as soon as the install/upgrade of this spec failed (host or any
+ *   cluster), carrying the condition message, the Job and its pod's log tail, and how to retry;
+ * * {@link InstallPlanStalledError} when the plan cannot progress (e.g. clock skew, §6.3);
+ * * {@link InstallPlanTimeoutError} after `timeoutMs`, naming the last state and what to check;
+ * * a {@link KubeApiError} only for permanent API errors (401/403); transient ones are retried.
+ *
+ * @example
+ * const kc = new k8s.KubeConfig(); kc.loadFromDefault();
+ * const ready = await waitForInstallPlan({ kubeConfig: kc, name: "devops", expected, timeoutMs: 600_000,
+ *   onProgress: (p) => console.log(p.message) });
+ */
+export async function waitForInstallPlan(o: WaitForInstallPlanOptions): Promise<InstallPlanReady> {
+  const api = apiFor(o);
+  const clock = o.clock ?? systemClock;
+  const start = clock.now();
+  const grace = o.stallGraceMs ?? DEFAULT_STALL_GRACE_MS;
+  const verifyJobs = o.verifyJobs ?? true;
+  const clusters = Object.keys(o.expected.clusters ?? {});
+  let apiError: KubeApiError | undefined;
+  const jobs = new JobTracker(api, clock, (e) => { apiError = e; });
+  let prev: InstallPlanAssessment | undefined;
+  let reportedPreJob: string | undefined;
+  let lastPlan: InstallPlan | undefined;
+
+  const progress = (a: InstallPlanAssessment) => {
+    const line = describeTransition(prev, a);
+    const elapsedMs = clock.now() - start;
+    if (line !== undefined) o.onProgress?.({ kind: "transition", message: line, assessment: a, elapsedMs });
+    if (a.preJobFailure && a.preJobFailure !== reportedPreJob) {
+      reportedPreJob = a.preJobFailure;
+      o.onProgress?.({ kind: "warning", message: `${o.name}: the controller failed before creating a Job and will retry: ${a.preJobFailure}`, assessment: a, elapsedMs });
+    }
+    prev = a;
+  };
+
+  return runWaitLoop<InstallPlanReady>(o, api, async (plan, tick): Promise<Step<InstallPlanReady>> => {
+    lastPlan = plan;
+    const now = clock.now();
+    let a = assessInstallPlan(plan, o.expected, { now, stallGraceMs: grace });
+    const names = relevantJobs(plan, clusters);
+    const ns = plan?.status?.targetNamespace;
+    if (verifyJobs && ns && names.length > 0 && a.status !== "Failed") {
+      await jobs.refresh(ns, names, tick || a.status === "Ready");
+      a = assessInstallPlan(plan, o.expected, { now: clock.now(), stallGraceMs: grace, jobs: jobs.observations(names) });
+    }
+    progress(a);
+    switch (a.status) {
+      case "Ready": {
+        const st = plan!.status!;
+        const clusterStates: Record<string, ClusterOutcome> = {};
+        for (const c of clusters) {
+          const e = st.clusterSchedulingStatuses?.[c];
+          clusterStates[c] = e?.version !== undefined ? { state: e.state ?? "", version: e.version } : { state: e?.state ?? "" };
+        }
+        return {
+          done: {
+            state: st.state ?? "", installedVersion: st.version ?? "", targetNamespace: st.targetNamespace ?? "",
+            jobName: st.jobName ?? "", clusterStates, plan: plan!, assessment: a, waitedMs: clock.now() - start,
+          },
+        };
+      }
+      case "Failed":
+      case "Stalled":
+        return { fail: await problemError(api, o, clock, plan, a, "install", o.retry) };
+      default: {
+        const wakeAt = verifyJobs ? jobs.graceEndsAt(names, grace) : undefined;
+        return wakeAt !== undefined ? { wakeAt } : {};
+      }
+    }
+  }, async (feed, waitedMs) => {
+    const spec = lastPlan?.spec?.extension ?? { name: o.name, version: o.expected.version };
+    const extension = { name: spec.name, version: o.expected.version };
+    let extensionVersionExists: boolean | undefined;
+    try {
+      extensionVersionExists = await api.extensionVersionExists(`${extension.name}-${extension.version}`);
+    } catch { /* best effort */ }
+    const ns = lastPlan?.status?.targetNamespace;
+    const runningJob = prev?.host.jobName && (prev.hostState === "Installing" || prev.hostState === "Upgrading") ? prev.host.jobName : undefined;
+    const { logs } = await fetchLogs(api, { ...o, signal: undefined }, clock, ns, runningJob);
+    const message = formatTimeout({
+      planName: o.name, goal: "ready", waitedMs, last: prev, extension, extensionVersionExists, targetNamespace: ns, logs,
+      lastApiError: feed.lastApiError ?? apiError?.message, tailLines: o.logTailLines ?? DEFAULT_LOG_TAIL_LINES,
+    });
+    return new InstallPlanTimeoutError(message, o.name, waitedMs, prev);
+  });
+}
+
+/** Options of {@link waitForInstallPlanDeletion}. */
+export interface WaitForDeletionOptions extends CommonWaitOptions {
+  /** Send the DELETE first (Background propagation). Defaults to false (only wait). */
+  issueDelete?: boolean;
+  /**
+   * Before deleting, add `kubesphere.io/force-delete` so the controller uninstalls the host release
+   * in-process with hooks disabled (BEHAVIOR §5 step 5). Only with `issueDelete`.
+   */
+  forceDelete?: boolean;
+}
+
+/** What {@link waitForInstallPlanDeletion} resolves with. */
+export interface InstallPlanDeleted {
+  /** Whether the plan existed when the wait started. */
+  existed: boolean;
+  /** How long the wait took (waiter clock). */
+  waitedMs: number;
+}
+
+/**
+ * Waits until InstallPlan `name` is gone (optionally deleting it first). Rejects with
+ * {@link InstallPlanFailedError} on `UninstallFailed` (host or agent) with the uninstall Job's log,
+ * {@link InstallPlanStalledError} when the plan's ExtensionVersion is missing so the deletion can
+ * never run (BEHAVIOR §5 step 2), and {@link InstallPlanTimeoutError} otherwise.
+ */
+export async function waitForInstallPlanDeletion(o: WaitForDeletionOptions): Promise<InstallPlanDeleted> {
+  const api = apiFor(o);
+  const clock = o.clock ?? systemClock;
+  const start = clock.now();
+  const retrying = <T>(fn: () => Promise<T>) => withRetry(fn, clock, 8, o.backoff, o.signal);
+  let existed = true;
+  if (o.issueDelete) {
+    if (o.forceDelete) existed = await retrying(() => api.annotateInstallPlan(o.name, "kubesphere.io/force-delete", "true"));
+    if (existed) existed = await retrying(() => api.deleteInstallPlan(o.name));
+    if (!existed) return { existed: false, waitedMs: clock.now() - start };
+  }
+  let prev: InstallPlanAssessment | undefined;
+  let evExists: boolean | undefined;
+  let lastPlan: InstallPlan | undefined;
+  let firstObservation = true;
+  return runWaitLoop<InstallPlanDeleted>(o, api, async (plan, tick): Promise<Step<InstallPlanDeleted>> => {
+    lastPlan = plan ?? lastPlan;
+    if (firstObservation && !plan && !o.issueDelete) existed = false;
+    firstObservation = false;
+    if (plan?.metadata?.deletionTimestamp && (evExists === undefined || tick)) {
+      const ev = `${plan.spec?.extension?.name}-${plan.spec?.extension?.version}`;
+      try { evExists = await api.extensionVersionExists(ev); } catch { /* unknown: keep waiting */ }
+    }
+    const a = { ...assessInstallPlanDeletion(plan, { extensionVersionExists: evExists }), name: o.name };
+    const line = describeTransition(prev, a);
+    if (line !== undefined) o.onProgress?.({ kind: "transition", message: line, assessment: a, elapsedMs: clock.now() - start });
+    prev = a;
+    if (a.status === "Ready") return { done: { existed, waitedMs: clock.now() - start } };
+    if (a.status === "Failed" || a.status === "Stalled") return { fail: await problemError(api, o, clock, plan, a, "delete") };
+    return {};
+  }, async (feed, waitedMs) => {
+    const ext = lastPlan?.spec?.extension;
+    const message = formatTimeout({
+      planName: o.name, goal: "deleted", waitedMs, last: prev, extension: ext, extensionVersionExists: evExists,
+      targetNamespace: lastPlan?.status?.targetNamespace, lastApiError: feed.lastApiError,
+    });
+    return new InstallPlanTimeoutError(message, o.name, waitedMs, prev);
+  });
+}
