@@ -1,0 +1,120 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { KubeSphereExtension } from "../../components/extension";
+import { COMPONENT_TYPE, INSTALLPLAN_TYPE } from "../../components/kubesphere/annotations";
+import { resetProgramRegistry } from "../../components/programRegistry";
+import { policies, preventDowngrade, requireDependencies } from "../../policy-pack/policies";
+import { fixtureCatalog } from "../support/sharedFixture";
+import { StackRecorder } from "./stackFromMocks";
+import { extensionVersion, installPlanFor, NotApplicable, resourceArgs, runResourcePolicy, runStackPolicy } from "./support";
+
+const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => (o as any).promise();
+
+async function startMocks(preview: boolean): Promise<StackRecorder> {
+  resetProgramRegistry();
+  await pulumi.runtime.setMocks({
+    newResource: (a) => ({ id: a.custom ? `${a.name}-id` : "", state: a.inputs }),
+    call: (a) => {
+      throw new Error(`unexpected invoke ${a.token}`);
+    },
+  }, "proj", "dev", preview);
+  return new StackRecorder();
+}
+
+const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
+const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
+
+/** Every violation of every stack policy, and of every resource policy on every recorded InstallPlan. */
+async function violationsOfWholePack(recorder: StackRecorder): Promise<string[]> {
+  const out: string[] = [];
+  const args = recorder.stackArgs();
+  for (const p of stackPolicies) {
+    out.push(...(await runStackPolicy(p, args)).map((v) => `${p.name}: ${v.message}`));
+  }
+  for (const r of recorder.resources.filter((x) => x.type === INSTALLPLAN_TYPE)) {
+    for (const p of resourcePolicies) {
+      try {
+        const msgs = await runResourcePolicy(p, resourceArgs(structuredClone(r.props), {}, { name: r.name }));
+        out.push(...msgs.map((m) => `${p.name}: ${m}`));
+      } catch (e) {
+        if (!(e instanceof NotApplicable)) throw e;
+      }
+    }
+  }
+  return out;
+}
+
+describe("stack policies over resources registered under pulumi mocks (stackFromMocks)", () => {
+  describe("raw CustomResource InstallPlans", () => {
+    it("records type, parent-less plans, dependsOn as dependency URNs, and passes the dependency policy", async () => {
+      const recorder = await startMocks(false);
+      const telemetry = new k8s.apiextensions.CustomResource("whizard-telemetry",
+        installPlanFor(extensionVersion("whizard-telemetry", "1.2.2")) as k8s.apiextensions.CustomResourceArgs);
+      const monitoring = new k8s.apiextensions.CustomResource("whizard-monitoring",
+        installPlanFor(extensionVersion("whizard-monitoring", "1.1.1")) as k8s.apiextensions.CustomResourceArgs,
+        { dependsOn: [telemetry] });
+      await Promise.all([valueOf(telemetry.urn), valueOf(monitoring.urn)]);
+      await recorder.settled();
+
+      const args = recorder.stackArgs();
+      const plans = args.resources.filter((r) => r.type === INSTALLPLAN_TYPE);
+      expect(plans.map((p) => p.name)).to.deep.equal(["whizard-telemetry", "whizard-monitoring"]);
+      expect(plans[1].dependencies.map((d) => d.urn)).to.deep.equal([plans[0].urn]);
+      expect(plans[1].props.spec.extension).to.deep.equal({ name: "whizard-monitoring", version: "1.1.1" });
+      expect(await runStackPolicy(requireDependencies, args)).to.deep.equal([]);
+    });
+
+    it("without dependsOn the dependency policy reports the missing ordering on the dependant's URN", async () => {
+      const recorder = await startMocks(false);
+      const telemetry = new k8s.apiextensions.CustomResource("whizard-telemetry",
+        installPlanFor(extensionVersion("whizard-telemetry", "1.2.2")) as k8s.apiextensions.CustomResourceArgs);
+      const monitoring = new k8s.apiextensions.CustomResource("whizard-monitoring",
+        installPlanFor(extensionVersion("whizard-monitoring", "1.1.1")) as k8s.apiextensions.CustomResourceArgs);
+      const urn = await valueOf(monitoring.urn);
+      await valueOf(telemetry.urn);
+      await recorder.settled();
+      const violations = await runStackPolicy(requireDependencies, recorder.stackArgs());
+      expect(violations).to.have.length(1);
+      expect(violations[0].urn).to.equal(urn);
+      expect(violations[0].message).to.contain("does not depend on it");
+    });
+  });
+
+  describe("KubeSphereExtension components (preview)", () => {
+    it("two extensions ordered by the component itself pass the whole pack", async () => {
+      const recorder = await startMocks(true);
+      const catalog = fixtureCatalog();
+      const telemetry = new KubeSphereExtension("whizard-telemetry", { name: "whizard-telemetry", version: "1.2.2" }, { catalog });
+      const monitoring = new KubeSphereExtension("whizard-monitoring", {
+        name: "whizard-monitoring", version: "1.1.1", clusterScheduling: { clusters: ["host", "member1"] },
+      }, { catalog });
+      await Promise.all([telemetry, monitoring].map((e) => valueOf(e.installPlan.urn)));
+      await Promise.all([telemetry, monitoring].map((e) => valueOf(e.clusterStates)));
+      await recorder.settled();
+
+      const args = recorder.stackArgs();
+      const component = args.resources.find((r) => r.type === COMPONENT_TYPE && r.name === "whizard-monitoring");
+      expect(component?.props.extensionName).to.equal("whizard-monitoring");
+      const plan = args.resources.find((r) => r.type === INSTALLPLAN_TYPE && r.name === "whizard-monitoring-installplan");
+      expect(plan?.parent).to.equal(component);
+      expect(plan?.dependencies.map((d) => d.name)).to.include("whizard-telemetry-installplan");
+      expect(await violationsOfWholePack(recorder)).to.deep.equal([]);
+    });
+
+    it("a downgrade the component lets through (allowDowngrade) is still caught by the pack", async () => {
+      const recorder = await startMocks(true);
+      const catalog = fixtureCatalog({ installed: { devops: "1.1.3" } });
+      const devops = new KubeSphereExtension("devops", { name: "devops", version: "1.1.2", allowDowngrade: true }, { catalog });
+      expect(await valueOf(devops.installedVersionAtPreview)).to.equal("1.1.3");
+      await valueOf(devops.installPlan.urn);
+      await valueOf(devops.clusterStates);
+      await recorder.settled();
+      const violations = await runStackPolicy(preventDowngrade, recorder.stackArgs());
+      expect(violations).to.have.length(1);
+      expect(violations[0].urn).to.equal(await valueOf(devops.installPlan.urn));
+      expect(violations[0].message).to.contain('installed at "1.1.3" and this plan requests "1.1.2"');
+    });
+  });
+});
