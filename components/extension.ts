@@ -273,6 +273,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
         const declared = await declaredVersions(group, self);
         const r = await resolveExtension(catalog, inputs.request, {
           declared, ksVersion: inputs.ksVersion, kubeVersion: inputs.kubeVersion,
+          stack: `${pulumi.getProject()}/${pulumi.getStack()}`,
         });
         resolveRequires(r.dependencies.filter((d) => d.required).map((d) => d.name));
         await checkCycles(group, self);

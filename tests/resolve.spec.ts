@@ -172,3 +172,31 @@ describe("resolveExtension rejects bad input with every problem and what would b
     }
   });
 });
+
+describe("refusing to uninstall a dependency that is still required", () => {
+  const planOf = (name: string, version: string, stack?: string) => ({
+    apiVersion: "kubesphere.io/v1alpha1", kind: "InstallPlan",
+    metadata: { name, annotations: stack ? { "kubesphere-ext.io/managed-by-stack": stack } : {} },
+    spec: { extension: { name, version }, enabled: true },
+  });
+  async function catalogWithPlan(stack?: string) {
+    const { StaticCatalog } = await import("../components/catalog/staticCatalog");
+    const { readYamlDocuments } = await import("../components/catalog/staticCatalog");
+    const { CATALOG_DIR, FIXTURE_FACTS } = await import("./support/sharedFixture");
+    return new StaticCatalog([...readYamlDocuments([CATALOG_DIR]), planOf("cert-manager", "1.0.0", stack)],
+      { ...FIXTURE_FACTS, installed: { "cert-manager": "1.0.0" } });
+  }
+
+  it("refuses when this stack installed the dependency and no longer declares it", async () => {
+    let problems: string[] = [];
+    await resolveExtension(await catalogWithPlan("proj/dev"), { name: "ob-operator", version: "2.3.2" }, { stack: "proj/dev" })
+      .catch((e) => { problems = e.problems; });
+    expect(problems.join("\n")).to.match(/requires cert-manager >= 1\.0\.0-0, which this stack \(proj\/dev\) installed but no longer declares, so this update would uninstall it/);
+  });
+
+  it("accepts a dependency installed by someone else", async () => {
+    const r = await resolveExtension(await catalogWithPlan("other/prod"), { name: "ob-operator", version: "2.3.2" }, { stack: "proj/dev" });
+    expect(r.dependencies[0].satisfiedBy).to.equal("installed");
+    expect(r.installPlan.metadata.annotations!["kubesphere-ext.io/managed-by-stack"]).to.equal("proj/dev");
+  });
+});

@@ -19,6 +19,13 @@ export const ANNOTATION_INSTALLATION_MODE = "kubesphere-ext.io/installation-mode
  */
 export const ANNOTATION_REQUIRED_DEPENDENCIES = "kubesphere-ext.io/required-dependencies";
 
+/**
+ * Annotation on the InstallPlan: `<project>/<stack>` of the Pulumi stack that manages it (stable).
+ * Lets a later run tell "this extension is being removed by this very stack" from "installed by
+ * someone else", to refuse deleting an extension that another declared extension still requires.
+ */
+export const ANNOTATION_MANAGED_BY_STACK = "kubesphere-ext.io/managed-by-stack";
+
 /** Type token of the component. */
 export const COMPONENT_TYPE = "kubesphere:index:KubeSphereExtension";
 /** Type token of an InstallPlan emitted through `@pulumi/kubernetes` CustomResource. */

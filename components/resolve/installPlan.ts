@@ -1,5 +1,5 @@
 /** The InstallPlan object exactly as the component emits it (pure; no Pulumi). */
-import { ANNOTATION_INSTALLATION_MODE, ANNOTATION_REQUIRED_DEPENDENCIES } from "../kubesphere/annotations";
+import { ANNOTATION_INSTALLATION_MODE, ANNOTATION_MANAGED_BY_STACK, ANNOTATION_REQUIRED_DEPENDENCIES } from "../kubesphere/annotations";
 import { ClusterScheduling, InstallPlan, KS_API_VERSION, LabelSelector } from "../kubesphere/types";
 
 /** Inputs of `buildInstallPlan`, already validated and normalised. */
@@ -14,6 +14,8 @@ export interface InstallPlanParts {
   clusterScheduling?: { clusters?: string[]; clusterSelector?: LabelSelector; overrides?: Record<string, string> };
   installationMode: string;
   requiredDependencies: Array<{ name: string; version: string }>;
+  /** `<project>/<stack>` that manages the plan, when known. */
+  managedByStack?: string;
 }
 
 /**
@@ -51,6 +53,7 @@ export function buildInstallPlan(p: InstallPlanParts): InstallPlan {
       annotations: {
         [ANNOTATION_INSTALLATION_MODE]: p.installationMode,
         [ANNOTATION_REQUIRED_DEPENDENCIES]: JSON.stringify(p.requiredDependencies),
+        ...(p.managedByStack ? { [ANNOTATION_MANAGED_BY_STACK]: p.managedByStack } : {}),
       },
     },
     spec,

@@ -11,6 +11,7 @@ import { fnv1a64Hex } from "../config/configHash";
 import { normalizeValues } from "../config/values";
 import { targetClusters } from "../kubesphere/clusters";
 import type { Extension, ExtensionVersion, InstallPlan, Repository } from "../kubesphere/types";
+import { ANNOTATION_MANAGED_BY_STACK } from "../kubesphere/annotations";
 import { checkConstraint, explainNonExact, isExactVersion, satisfies, stripVendorSuffix } from "../semver/masterminds";
 import { ExtensionResolutionError } from "./errors";
 import { buildInstallPlan } from "./installPlan";
@@ -27,6 +28,12 @@ export interface ResolveContext {
   ksVersion?: string;
   /** Overrides the host's Kubernetes version. */
   kubeVersion?: string;
+  /**
+   * `<project>/<stack>` of the Pulumi stack resolving this extension. Stamped on the InstallPlan;
+   * a required dependency whose plan this same stack manages but no longer declares is about to be
+   * deleted by this update, which is refused.
+   */
+  stack?: string;
 }
 
 /** How one `externalDependencies` entry was (or was not) satisfied. */
@@ -301,6 +308,12 @@ export async function resolveExtension(
       res = { name: dep.name, range, required: dep.required, satisfiedBy: "declared", foundVersion: declared[dep.name] };
     } else if (depInstalled && satisfies(range, depInstalled) && declared[dep.name] === undefined) {
       res = { name: dep.name, range, required: dep.required, satisfiedBy: "installed", foundVersion: depInstalled };
+      const depPlan = plans.find((p) => p.metadata.name === dep.name);
+      const owner = depPlan?.metadata.annotations?.[ANNOTATION_MANAGED_BY_STACK];
+      if (dep.required && context.stack && owner === context.stack) {
+        problems.push(`${name} ${version} requires ${dep.name} ${range}, which this stack (${context.stack}) installed but ` +
+          `no longer declares, so this update would uninstall it; keep declaring ${dep.name}, or remove ${name} in the same update`);
+      }
     } else {
       res = { name: dep.name, range, required: dep.required, satisfiedBy: "missing", foundVersion: declared[dep.name] ?? depInstalled };
       const found = declared[dep.name] !== undefined
@@ -343,7 +356,7 @@ export async function resolveExtension(
     clusterScheduling: cs === undefined ? undefined : {
       clusters: cs.clusters, clusterSelector: cs.clusterSelector, overrides,
     },
-    installationMode, requiredDependencies,
+    installationMode, requiredDependencies, managedByStack: context.stack,
   });
   return {
     name, version, extensionVersion: ev, installationMode,

@@ -17,6 +17,8 @@ export interface Registration {
   provider?: string;
 }
 
+let pending = 0;
+
 /** Installs mocks; returns the live list of registrations. Throws on any invoke (none expected). */
 export async function installMocks(preview = false): Promise<Registration[]> {
   resetProgramRegistry();
@@ -42,7 +44,9 @@ export async function installMocks(preview = false): Promise<Registration[]> {
     });
     const entry = regs[regs.length - 1];
     const cb = rest[rest.length - 1];
+    pending++;
     rest[rest.length - 1] = (err: any, resp: any) => {
+      pending--;
       if (resp) {
         entry.urn = resp.getUrn();
         entry.inputs = resp.getObject()?.toJavaScript() ?? {};
@@ -59,7 +63,16 @@ export function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
   return (o as any).promise();
 }
 
-/** Waits until the pending registrations settle. */
-export function settle(ms = 50): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/**
+ * Waits until no registration has been in flight for `quietMs` (registrations that are still
+ * waiting on inputs or dependencies count as in flight once they reach the monitor).
+ */
+export async function settle(quietMs = 50, maxMs = 10_000): Promise<void> {
+  const start = Date.now();
+  let quietSince = Date.now();
+  while (Date.now() - start < maxMs) {
+    await new Promise((r) => setTimeout(r, 10));
+    if (pending > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= quietMs) return;
+  }
 }
