@@ -73,3 +73,26 @@ export function isAdvanceable(clock: Clock): clock is AdvanceableClock {
 export function kubeTime(date: Date): string {
   return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
+
+/**
+ * A clock that follows another one plus an offset that only grows. The controller simulator
+ * uses it in real-time mode so that simulated durations (a helm run "takes" seconds) move its
+ * time forward without waiting for them.
+ */
+export class OffsetClock implements AdvanceableClock {
+  private offset = 0;
+
+  /** @param base the clock to follow (e.g. the system clock). */
+  constructor(private readonly base: Clock) {}
+
+  /** The base time plus the accumulated offset. */
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offset);
+  }
+
+  /** Adds `ms` to the offset. */
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new Error(`OffsetClock.advance: ms must be >= 0, got ${ms}`);
+    this.offset += ms;
+  }
+}

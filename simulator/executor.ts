@@ -1,0 +1,201 @@
+/**
+ * Simulates what happens to a helm executor Job after the controller created it: the Job
+ * controller's Pod, the kubelet running it, and `helm` inside (BEHAVIOR §2.10):
+ *
+ * 1. after `podStartMs`: a Pod `<job>-<5 chars>` labelled `job-name`/`controller-uid` (the pod
+ *    template itself has no labels) starts Running, the Job gets `active: 1`, and Helm records
+ *    its pending revision stamped with the helm pod's clock (`last_deployed`);
+ * 2. after `helmMs` (+ `slow` delay): Helm marks the revision deployed/failed (or removes the
+ *    release on uninstall), the Pod terminates with its log, and the Job gets `succeeded: 1` +
+ *    `Complete`, or `failed: 1` + `Failed` "Job has reached the specified backoff limit"
+ *    (`backoffLimit: 0`).
+ *
+ * The log text is stored in the Pod annotation `logs.simulator.kubesphere.io/helm`
+ * ({@link POD_LOG_ANNOTATION_PREFIX}). The in-memory API server serves it at `pods/<name>/log`;
+ * a real kube-apiserver has no kubelet, so clients there read the annotation instead.
+ */
+import { kubeTime, type Clock } from "./clock";
+import { POD_LOG_ANNOTATION_PREFIX } from "./apiServer";
+import type { ExecutorAction, ExecutorFault } from "./controllerFaults";
+import type { HelmReleases, ReleaseKey } from "./helm";
+import type { SimKubeClient } from "./kubeClient";
+import type { SeededRandom } from "./random";
+import type { Scheduler } from "./scheduler";
+import type { KubeObject } from "./store";
+
+/** Durations of the simulated steps. */
+export interface ExecutorDelays {
+  /** Simulated time from Job creation to a running pod with Helm's pending revision. Default 1000 ms. */
+  podStartMs: number;
+  /** Simulated duration of the helm command. Default 4000 ms. */
+  helmMs: number;
+}
+
+/**
+ * Default simulated durations: seconds, as in a real cluster, so that consecutive steps get
+ * distinct second-rounded history times. They cost no real time in manual mode and
+ * `duration x timeScale` in auto mode.
+ */
+export const DEFAULT_EXECUTOR_DELAYS: ExecutorDelays = { podStartMs: 1000, helmMs: 4000 };
+
+/** Job condition message of a Job whose only pod failed (`backoffLimit: 0`). */
+export const JOB_BACKOFF_MESSAGE = "Job has reached the specified backoff limit";
+
+/** Everything one run needs. */
+export interface ExecutorRun {
+  /** The Job the controller created. */
+  job: KubeObject;
+  /** Release operated on. */
+  release: ReleaseKey;
+  /** Action. */
+  action: ExecutorAction;
+  /** Chart version being installed (install/upgrade). */
+  chartVersion: string;
+  /** The helm command line shown at the top of the log. */
+  command: string;
+  /** Faults that apply to this run. */
+  faults: ExecutorFault[];
+}
+
+function helmDate(d: Date): string {
+  // Helm prints LAST DEPLOYED in Go's ANSIC-like layout: "Mon Jan  2 15:04:05 2006".
+  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+}
+
+/** The `helm --debug` transcript of a run (realistic enough for log-reading code paths). */
+export function helmLog(run: ExecutorRun, outcome: { ok: boolean; error: string; revision?: number; startedAt: Date }): string {
+  const { name, namespace } = run.release;
+  const lines = [`+ ${run.command}`];
+  if (run.action === "uninstall") {
+    lines.push(`uninstall.go:102: [debug] uninstall: Deleting ${name}`);
+    if (outcome.ok) lines.push(`uninstall.go:155: [debug] purge requested for ${name}`, `release "${name}" uninstalled`);
+    else lines.push(`Error: uninstallation completed with 1 error(s): ${outcome.error}`, `helm.go:84: [debug] uninstallation completed with 1 error(s): ${outcome.error}`);
+    return `${lines.join("\n")}\n`;
+  }
+  lines.push(`history.go:56: [debug] getting history for release ${name}`);
+  if (outcome.revision === undefined || outcome.revision === 1) lines.push(`Release "${name}" does not exist. Installing it now.`);
+  else lines.push(`upgrade.go:164: [debug] preparing upgrade for ${name}`, `upgrade.go:172: [debug] performing update for ${name}`);
+  lines.push(`install.go:225: [debug] Original chart version: "${run.chartVersion}"`, `wait.go:50: [debug] beginning wait for resources with timeout of 10m0s`);
+  if (outcome.ok) {
+    if (outcome.revision !== undefined && outcome.revision > 1) lines.push(`Release "${name}" has been upgraded. Happy Helming!`);
+    lines.push(`NAME: ${name}`, `LAST DEPLOYED: ${helmDate(outcome.startedAt)}`, `NAMESPACE: ${namespace}`, "STATUS: deployed", `REVISION: ${outcome.revision ?? 1}`, "TEST SUITE: None");
+  } else {
+    const prefix = outcome.revision === undefined || outcome.revision === 1 ? "INSTALLATION FAILED" : "UPGRADE FAILED";
+    lines.push(`Error: ${prefix}: ${outcome.error}`, `helm.go:84: [debug] ${outcome.error}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs simulated executor Jobs. */
+export class HelmExecutorSimulator {
+  /**
+   * @param client where Pods and Job status are written.
+   * @param scheduler timers for the steps.
+   * @param releases the Helm release records.
+   * @param random pod name suffixes.
+   * @param clock API-server/controller time (Job conditions).
+   * @param delays step durations.
+   */
+  constructor(
+    private readonly client: SimKubeClient,
+    private readonly scheduler: Scheduler,
+    private readonly releases: HelmReleases,
+    private readonly random: SeededRandom,
+    private readonly clock: Clock,
+    private readonly delays: ExecutorDelays,
+  ) {}
+
+  /** Starts the simulated run of a freshly created Job. */
+  start(run: ExecutorRun): void {
+    const jobName = run.job.metadata.name;
+    this.scheduler.after(this.delays.podStartMs, `pod start ${jobName}`, () => this.podStarted(run));
+  }
+
+  private fault(run: ExecutorRun, effect: ExecutorFault["effect"]): ExecutorFault | undefined {
+    return run.faults.find((f) => f.effect === effect);
+  }
+
+  private async podStarted(run: ExecutorRun): Promise<void> {
+    const ns = run.release.namespace;
+    const jobName = run.job.metadata.name;
+    const job = await this.client.get("jobs", jobName, ns);
+    if (!job) return; // deleted before it started (superseded or plan deleted)
+    const uid = job.metadata.uid ?? "";
+    const podName = `${jobName}-${this.random.suffix(5)}`;
+    const now = kubeTime(this.clock.now());
+    const podSpec = ((job.spec as { template?: { spec?: Record<string, unknown> } })?.template?.spec) ?? {};
+    const pod = await this.client.create("pods", {
+      apiVersion: "v1", kind: "Pod",
+      metadata: {
+        name: podName, namespace: ns,
+        labels: { "job-name": jobName, "batch.kubernetes.io/job-name": jobName, "controller-uid": uid, "batch.kubernetes.io/controller-uid": uid },
+        annotations: { [`${POD_LOG_ANNOTATION_PREFIX}helm`]: `+ ${run.command}\n` },
+        ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: jobName, uid, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: podSpec,
+    });
+    await this.client.updateStatus("pods", { ...pod, status: { phase: "Running", startTime: now, containerStatuses: [{ name: "helm", ready: true, restartCount: 0, image: "kubesphere/kubectl:v1.27.16", state: { running: { startedAt: now } } }] } });
+    await this.client.updateStatus("jobs", { ...job, status: { ...(job.status as object ?? {}), active: 1, startTime: now } });
+
+    const skew = this.fault(run, "clockSkew");
+    const helmNow = new Date(this.clock.now().getTime() + (skew ? (skew.skewSeconds ?? -30) * 1000 : 0));
+    const fail = this.fault(run, "fail");
+    let revision: number | undefined;
+    let preError: string | undefined;
+    if (!(fail?.beforeRelease)) {
+      if (run.action === "uninstall") {
+        this.releases.beginUninstall(run.release);
+      } else {
+        try {
+          revision = this.releases.begin(run.release, run.action === "upgrade" ? "upgrade" : "install", run.chartVersion, helmNow).revision;
+        } catch (e) {
+          preError = (e as Error).message;
+        }
+      }
+    }
+    if (this.fault(run, "hang")) return;
+    const slow = this.fault(run, "slow");
+    this.scheduler.after(this.delays.helmMs + (slow?.delayMs ?? 0), `helm ${run.action} ${jobName}`,
+      () => this.finished(run, podName, helmNow, revision, preError));
+  }
+
+  private async finished(run: ExecutorRun, podName: string, helmStart: Date, revision: number | undefined, preError: string | undefined): Promise<void> {
+    const ns = run.release.namespace;
+    const jobName = run.job.metadata.name;
+    const fail = this.fault(run, "fail");
+    const ok = !fail && preError === undefined;
+    const error = preError ?? fail?.error ?? "context deadline exceeded";
+    if (run.action === "uninstall") {
+      if (ok) this.releases.remove(run.release);
+    } else if (revision !== undefined) {
+      this.releases.finish(run.release, ok, error);
+    }
+    const now = kubeTime(this.clock.now());
+    const pod = await this.client.get("pods", podName, ns);
+    if (pod) {
+      const log = helmLog(run, { ok, error, revision, startedAt: helmStart });
+      const withLog = await this.client.update("pods", { ...pod, metadata: { ...pod.metadata, annotations: { ...(pod.metadata.annotations ?? {}), [`${POD_LOG_ANNOTATION_PREFIX}helm`]: log } } });
+      const terminated = { exitCode: ok ? 0 : 1, reason: ok ? "Completed" : "Error", startedAt: (pod.status as { startTime?: string })?.startTime, finishedAt: now };
+      await this.client.updateStatus("pods", { ...withLog, status: { ...(withLog.status as object ?? {}), phase: ok ? "Succeeded" : "Failed", containerStatuses: [{ name: "helm", ready: false, restartCount: 0, image: "kubesphere/kubectl:v1.27.16", state: { terminated } }] } });
+    }
+    const job = await this.client.get("jobs", jobName, ns);
+    if (!job) return;
+    const status = { ...(job.status as Record<string, unknown> ?? {}) };
+    delete status.active;
+    if (ok) {
+      Object.assign(status, { succeeded: 1, completionTime: now, conditions: [{ type: "Complete", status: "True", lastProbeTime: now, lastTransitionTime: now }] });
+    } else {
+      Object.assign(status, { failed: 1, conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: JOB_BACKOFF_MESSAGE, lastProbeTime: now, lastTransitionTime: now }] });
+    }
+    await this.client.updateStatus("jobs", { ...job, status });
+    if (this.fault(run, "deleteJob")) {
+      this.scheduler.after(1, `delete job ${jobName}`, async () => {
+        await this.client.delete("jobs", jobName, ns);
+        await this.client.delete("pods", podName, ns);
+      });
+    }
+  }
+}
