@@ -15,7 +15,7 @@
  */
 import * as YAML from "yaml";
 import { trimLikeWebhook } from "../components/config/webhookTrim";
-import { ApiError, invalid, webhookDenied } from "./errors";
+import { invalid, webhookDenied } from "./errors";
 import type { ResourceType } from "./resources";
 
 /** Name of the InstallPlan admission webhook. */
@@ -125,5 +125,3 @@ export const installPlanAdmission: AdmissionPlugin = (_operation, type, obj) => 
   return defaultAndValidateInstallPlanSchema(obj);
 };
 
-/** Re-exported so callers can `instanceof`-check admission failures. */
-export { ApiError };

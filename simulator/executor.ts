@@ -72,7 +72,10 @@ export function helmLog(run: ExecutorRun, outcome: { ok: boolean; error: string;
   if (run.action === "uninstall") {
     lines.push(`uninstall.go:102: [debug] uninstall: Deleting ${name}`);
     if (outcome.ok) lines.push(`uninstall.go:155: [debug] purge requested for ${name}`, `release "${name}" uninstalled`);
-    else lines.push(`Error: uninstallation completed with 1 error(s): ${outcome.error}`, `helm.go:84: [debug] uninstallation completed with 1 error(s): ${outcome.error}`);
+    else {
+      const hook = `warning: Hook pre-delete ${name}/templates/pre-delete.yaml failed: ${outcome.error}`;
+      lines.push(`client.go:486: [debug] Starting delete for "${name}-pre-delete" Job`, `Error: ${hook}`, `helm.go:84: [debug] ${hook}`);
+    }
     return `${lines.join("\n")}\n`;
   }
   lines.push(`history.go:56: [debug] getting history for release ${name}`);
@@ -147,7 +150,9 @@ export class HelmExecutorSimulator {
     let preError: string | undefined;
     if (!(fail?.beforeRelease)) {
       if (run.action === "uninstall") {
-        this.releases.beginUninstall(run.release);
+        // A failing uninstall is modelled as a failing pre-delete hook: Helm returns before it
+        // records the `uninstalling` status, so the release stays as it was (BEHAVIOR §5 step 9).
+        if (!fail) this.releases.beginUninstall(run.release);
       } else {
         try {
           revision = this.releases.begin(run.release, run.action === "upgrade" ? "upgrade" : "install", run.chartVersion, helmNow).revision;
@@ -167,7 +172,7 @@ export class HelmExecutorSimulator {
     const jobName = run.job.metadata.name;
     const fail = this.fault(run, "fail");
     const ok = !fail && preError === undefined;
-    const error = preError ?? fail?.error ?? "context deadline exceeded";
+    const error = preError ?? fail?.error ?? (run.action === "uninstall" ? `job ${run.release.name}-pre-delete failed: BackoffLimitExceeded` : "context deadline exceeded");
     if (run.action === "uninstall") {
       if (ok) this.releases.remove(run.release);
     } else if (revision !== undefined) {
@@ -186,9 +191,16 @@ export class HelmExecutorSimulator {
     const status = { ...(job.status as Record<string, unknown> ?? {}) };
     delete status.active;
     if (ok) {
-      Object.assign(status, { succeeded: 1, completionTime: now, conditions: [{ type: "Complete", status: "True", lastProbeTime: now, lastTransitionTime: now }] });
+      // kube-apiserver >= 1.31 rejects Complete without SuccessCriteriaMet and Failed without FailureTarget.
+      Object.assign(status, { succeeded: 1, ready: 0, completionTime: now, conditions: [
+        { type: "SuccessCriteriaMet", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: now, lastTransitionTime: now },
+        { type: "Complete", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: now, lastTransitionTime: now },
+      ] });
     } else {
-      Object.assign(status, { failed: 1, conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: JOB_BACKOFF_MESSAGE, lastProbeTime: now, lastTransitionTime: now }] });
+      Object.assign(status, { failed: 1, ready: 0, conditions: [
+        { type: "FailureTarget", status: "True", reason: "BackoffLimitExceeded", message: JOB_BACKOFF_MESSAGE, lastProbeTime: now, lastTransitionTime: now },
+        { type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: JOB_BACKOFF_MESSAGE, lastProbeTime: now, lastTransitionTime: now },
+      ] });
     }
     await this.client.updateStatus("jobs", { ...job, status });
     if (this.fault(run, "deleteJob")) {

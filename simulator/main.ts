@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+/**
+ * Command-line entry of the controller simulator.
+ *
+ * Against any Kubernetes API server (e.g. the e2e harness's kube-apiserver with the KubeSphere
+ * CRDs and catalog loaded):
+ *
+ *     node bin/simulator/main.js --kubeconfig /tmp/e2e/kubeconfig [--context c] [--faults faults.yaml]
+ *                                [--seed 1] [--time-scale 0.002] [--host-cluster host]
+ *                                [--load-catalog [dir]] [--members m1,m2]
+ *
+ * Self-contained (in-memory API server + controller in one process, for CLI tests):
+ *
+ *     node bin/simulator/main.js --serve [--port 0] [--write-kubeconfig kc.yaml] [--members m1]
+ *                                [--ks-version v4.1.3] [--kube-version v1.30.4] [--faults faults.yaml]
+ *
+ * It runs until SIGINT/SIGTERM. Log lines go to stdout; the first line with `--serve` is
+ * `listening <url>`. A faults file is YAML: `{ faults: [ExecutorFault...], unschedulableClusters: [...],
+ * notReadyClusters: [...] }` (see `controllerFaults.ts`).
+ *
+ * Pod logs: against a real kube-apiserver there is no kubelet, so `kubectl logs` cannot work.
+ * The helm transcript of each executor pod is in its annotation `logs.simulator.kubesphere.io/helm`;
+ * the in-memory server serves that annotation at `pods/<name>/log`.
+ */
+import * as fs from "node:fs";
+import * as k8s from "@kubernetes/client-node";
+import { FakeKubeApiServer } from "./apiServer";
+import { ControllerSimulator } from "./controller";
+import { parseFaultsFile, type FaultsFile } from "./controllerFaults";
+import { ApiError } from "./errors";
+import { clusterFixture, kubeconfigFor, loadCatalogInto, readCatalog } from "./fixtures";
+import { HttpKubeClient, type SimKubeClient } from "./kubeClient";
+import { resourceTypeOfObject } from "./resources";
+import type { KubeObject } from "./store";
+
+/** Parsed command line. */
+export interface MainArgs {
+  kubeconfig?: string;
+  context?: string;
+  faults?: string;
+  seed: number;
+  timeScale?: number;
+  hostCluster: string;
+  loadCatalog?: string | true;
+  members: string[];
+  serve: boolean;
+  port: number;
+  writeKubeconfig?: string;
+  ksVersion?: string;
+  kubeVersion?: string;
+}
+
+const USAGE = "usage: main.js (--kubeconfig FILE [--context NAME] | --serve [--port N] [--write-kubeconfig FILE]) "
+  + "[--faults FILE] [--seed N] [--time-scale X] [--host-cluster NAME] [--load-catalog [DIR]] [--members a,b] "
+  + "[--ks-version V] [--kube-version V]";
+
+/** Parses argv (without `node main.js`). Throws with the usage text on errors. */
+export function parseArgs(argv: string[]): MainArgs {
+  const args: MainArgs = { seed: 1, hostCluster: "host", members: [], serve: false, port: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (a) {
+      case "--kubeconfig": args.kubeconfig = value(); break;
+      case "--context": args.context = value(); break;
+      case "--faults": args.faults = value(); break;
+      case "--seed": args.seed = Number(value()); break;
+      case "--time-scale": args.timeScale = Number(value()); break;
+      case "--host-cluster": args.hostCluster = value(); break;
+      case "--members": args.members = value().split(",").map((s) => s.trim()).filter((s) => s !== ""); break;
+      case "--serve": args.serve = true; break;
+      case "--port": args.port = Number(value()); break;
+      case "--write-kubeconfig": args.writeKubeconfig = value(); break;
+      case "--ks-version": args.ksVersion = value(); break;
+      case "--kube-version": args.kubeVersion = value(); break;
+      case "--load-catalog":
+        args.loadCatalog = argv[i + 1] !== undefined && !argv[i + 1].startsWith("--") ? argv[++i] : true;
+        break;
+      case "-h": case "--help": throw new Error(USAGE);
+      default: throw new Error(`unknown argument ${a}\n${USAGE}`);
+    }
+  }
+  if (!args.serve && !args.kubeconfig) throw new Error(`one of --kubeconfig or --serve is required\n${USAGE}`);
+  if (!Number.isInteger(args.seed)) throw new Error(`--seed must be an integer\n${USAGE}`);
+  if (args.timeScale !== undefined && !(args.timeScale >= 0)) throw new Error(`--time-scale must be a number >= 0\n${USAGE}`);
+  return args;
+}
+
+async function createIfMissing(client: SimKubeClient, obj: KubeObject): Promise<void> {
+  const type = resourceTypeOfObject(obj);
+  if (!type) throw new Error(`cannot load ${obj.apiVersion}/${obj.kind} ${obj.metadata.name}: type not served`);
+  try {
+    await client.create(type.plural, obj);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === 409)) throw e;
+  }
+}
+
+async function setClusterCondition(client: SimKubeClient, name: string, type: "Ready" | "Schedulable"): Promise<void> {
+  const cluster = await client.get("clusters", name);
+  if (!cluster) throw new Error(`faults file names cluster ${name}, which does not exist`);
+  const status = (cluster.status ?? {}) as { conditions?: Array<{ type: string; status: string }> };
+  const conditions = (status.conditions ?? []).filter((c) => c.type !== type);
+  conditions.push({ type, status: "False" });
+  await client.update("clusters", { ...cluster, status: { ...status, conditions } });
+}
+
+/** Runs the simulator; resolves with a stop function once it is running. */
+export async function main(argv: string[], out: (line: string) => void = (l) => console.log(l)): Promise<() => Promise<void>> {
+  const args = parseArgs(argv);
+  const faults: FaultsFile = args.faults ? parseFaultsFile(fs.readFileSync(args.faults, "utf8")) : {};
+  let client: SimKubeClient;
+  let server: FakeKubeApiServer | undefined;
+  if (args.serve) {
+    server = await FakeKubeApiServer.start({ port: args.port, kapisVersion: args.ksVersion, kubernetesVersion: args.kubeVersion });
+    loadCatalogInto(server.store, { dir: typeof args.loadCatalog === "string" ? args.loadCatalog : undefined, members: args.members });
+    const kc = kubeconfigFor(server);
+    if (args.writeKubeconfig) fs.writeFileSync(args.writeKubeconfig, kc, { mode: 0o600 });
+    out(`listening ${server.url}`);
+    const kubeConfig = new k8s.KubeConfig();
+    kubeConfig.loadFromString(kc);
+    client = new HttpKubeClient(kubeConfig, k8s);
+  } else {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(args.kubeconfig!);
+    if (args.context) kc.setCurrentContext(args.context);
+    client = new HttpKubeClient(kc, k8s);
+    if (args.loadCatalog !== undefined) {
+      for (const obj of readCatalog(typeof args.loadCatalog === "string" ? args.loadCatalog : undefined)) await createIfMissing(client, obj);
+      await createIfMissing(client, clusterFixture(args.hostCluster, "host") as unknown as KubeObject);
+      for (const m of args.members) await createIfMissing(client, clusterFixture(m, "member") as unknown as KubeObject);
+    }
+  }
+  for (const c of faults.unschedulableClusters ?? []) await setClusterCondition(client, c, "Schedulable");
+  for (const c of faults.notReadyClusters ?? []) await setClusterCondition(client, c, "Ready");
+  const sim = await ControllerSimulator.start({
+    client, mode: "auto", seed: args.seed, timeScale: args.timeScale, hostCluster: args.hostCluster,
+    faults: faults.faults, logger: out,
+  });
+  out(`controller simulator running (seed ${args.seed}, ${(faults.faults ?? []).length} fault(s))`);
+  return async () => {
+    sim.stop();
+    await server?.close();
+  };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((stop) => {
+    const shutdown = (): void => {
+      void stop().then(() => process.exit(0));
+    };
+    process.on("SIGINT", shutdown);
+    process.on("SIGTERM", shutdown);
+  }, (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(2);
+  });
+}
