@@ -1,14 +1,13 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { KubeSphereExtension } from "../../components/extension";
 import { COMPONENT_TYPE, INSTALLPLAN_TYPE } from "../../components/kubesphere/annotations";
 import { resetProgramRegistry } from "../../components/programRegistry";
-import { policies, preventDowngrade, requireDependencies } from "../../policy-pack/policies";
+import { preventDowngrade, requireDependencies } from "../../policy-pack/policies";
 import { fixtureCatalog } from "../support/sharedFixture";
-import { StackRecorder } from "./stackFromMocks";
-import { extensionVersion, installPlanFor, NotApplicable, resourceArgs, runResourcePolicy, runStackPolicy } from "./support";
+import { StackRecorder, violationsOfWholePack } from "./stackFromMocks";
+import { extensionVersion, installPlanFor, runStackPolicy } from "./support";
 
 const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => (o as any).promise();
 
@@ -21,29 +20,6 @@ async function startMocks(preview: boolean): Promise<StackRecorder> {
     },
   }, "proj", "dev", preview);
   return new StackRecorder();
-}
-
-const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
-const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
-
-/** Every violation of every stack policy, and of every resource policy on every recorded InstallPlan. */
-async function violationsOfWholePack(recorder: StackRecorder): Promise<string[]> {
-  const out: string[] = [];
-  const args = recorder.stackArgs();
-  for (const p of stackPolicies) {
-    out.push(...(await runStackPolicy(p, args)).map((v) => `${p.name}: ${v.message}`));
-  }
-  for (const r of recorder.resources.filter((x) => x.type === INSTALLPLAN_TYPE)) {
-    for (const p of resourcePolicies) {
-      try {
-        const msgs = await runResourcePolicy(p, resourceArgs(structuredClone(r.props), {}, { name: r.name }));
-        out.push(...msgs.map((m) => `${p.name}: ${m}`));
-      } catch (e) {
-        if (!(e instanceof NotApplicable)) throw e;
-      }
-    }
-  }
-  return out;
 }
 
 describe("stack policies over resources registered under pulumi mocks (stackFromMocks)", () => {

@@ -14,7 +14,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyResource, PolicyResourceOptions, StackValidationArgs } from "@pulumi/policy";
-import { NotApplicable, policyProxy } from "./support";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { INSTALLPLAN_TYPE } from "../../components/kubesphere/annotations";
+import { policies } from "../../policy-pack/policies";
+import { NotApplicable, policyProxy, resourceArgs, runResourcePolicy, runStackPolicy } from "./support";
 
 /** One registration as the engine would record it. */
 export interface RecordedResource {
@@ -110,6 +113,21 @@ export class StackRecorder {
     };
   }
 
+  /**
+   * Resolves once `done(resources)` holds, then waits until no registration is in flight.
+   * Rejects after `timeoutMs` naming what was recorded, so a hung program fails the test clearly.
+   */
+  async waitFor(done: (resources: RecordedResource[]) => boolean, timeoutMs = 20_000): Promise<void> {
+    const start = Date.now();
+    while (!done(this.resources)) {
+      if (Date.now() - start > timeoutMs) {
+        throw new Error(`timed out waiting for registrations; recorded: ${this.resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await this.settled();
+  }
+
   /** Resolves once no registration is in flight (checked over a few macrotasks). */
   async settled(): Promise<void> {
     for (let quiet = 0; quiet < 3;) {
@@ -160,4 +178,33 @@ export class StackRecorder {
       },
     };
   }
+}
+
+const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
+const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
+
+/**
+ * Runs the whole pack with default config the way `pulumi preview --policy-pack` would: every stack
+ * policy over the recorded stack, every resource policy over each recorded InstallPlan's props.
+ *
+ * @returns `<policy>: <message>` for every violation
+ */
+export async function violationsOfWholePack(recorder: StackRecorder, config: Record<string, object> = {}): Promise<string[]> {
+  const out: string[] = [];
+  const args = recorder.stackArgs();
+  for (const p of stackPolicies) {
+    const withConfig = { ...args, getConfig: <T extends object>() => (config[p.name] ?? {}) as T };
+    out.push(...(await runStackPolicy(p, withConfig)).map((v) => `${p.name}: ${v.message}`));
+  }
+  for (const r of recorder.resources.filter((x) => x.type === INSTALLPLAN_TYPE)) {
+    for (const p of resourcePolicies) {
+      try {
+        const messages = await runResourcePolicy(p, resourceArgs(structuredClone(r.props), config[p.name] ?? {}, { name: r.name }));
+        out.push(...messages.map((m) => `${p.name}: ${m}`));
+      } catch (e) {
+        if (!(e instanceof NotApplicable)) throw e;
+      }
+    }
+  }
+  return out;
 }
