@@ -97,8 +97,10 @@ export interface Diagnosis {
   extension: string;
   /** Overall readiness, or `NotInstalled` when there is no InstallPlan. */
   verdict: ReadinessStatus | "NotInstalled";
-  /** One line: the assessment's message. */
+  /** One line: the most severe finding's title (else the assessment's message). */
   summary: string;
+  /** The readiness assessment's own message (the one the component's waiter reports). */
+  assessment: string;
   /** The plan's essentials, when there is one. */
   plan?: {
     name: string;
@@ -283,6 +285,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     });
     return {
       extension: input.name, verdict: "NotInstalled", summary: `${input.name} is not installed: no InstallPlan exists`,
+      assessment: `InstallPlan ${input.name} not found`,
       conditions: [], stateHistory: [], clusters: [], jobs: [], findings,
     };
   }
@@ -405,10 +408,12 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   addJob("host", st?.jobName, st?.targetNamespace);
   for (const [c, entry] of Object.entries(entries).sort(([a], [b]) => a.localeCompare(b))) addJob(`cluster ${c}`, entry.jobName, st?.targetNamespace);
 
+  const firstError = findings.find((f) => f.severity === "error");
   return {
     extension: ext,
     verdict: assessment.status,
-    summary: assessment.message,
+    summary: firstError ? `${firstError.scope === "host" || firstError.scope === "plan" ? "" : `${firstError.scope}: `}${firstError.title}` : assessment.message,
+    assessment: assessment.message,
     plan: {
       name: plan.metadata.name, extension: ext, specVersion, enabled: plan.spec?.enabled ?? false, state: st?.state ?? "",
       statusVersion: st?.version, configHash: st?.configHash, expectedConfigHash: expectedHash, targetNamespace: st?.targetNamespace,
