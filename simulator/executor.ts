@@ -6,7 +6,8 @@
  *    template itself has no labels) starts Running, the Job gets `active: 1`, and Helm records
  *    its pending revision stamped with the helm pod's clock (`last_deployed`);
  * 2. after `helmMs` (+ `slow` delay): Helm marks the revision deployed/failed (or removes the
- *    release on uninstall), the Pod terminates with its log, and the Job gets `succeeded: 1` +
+ *    release on uninstall);
+ * 3. after `jobStatusMs`: the Pod terminates with its log, and the Job gets `succeeded: 1` +
  *    `Complete`, or `failed: 1` + `Failed` "Job has reached the specified backoff limit"
  *    (`backoffLimit: 0`).
  *
@@ -29,6 +30,12 @@ export interface ExecutorDelays {
   podStartMs: number;
   /** Simulated duration of the helm command. Default 4000 ms. */
   helmMs: number;
+  /**
+   * Simulated time from Helm writing its result to the Pod terminating and the Job controller
+   * writing the Job status. Default 1000 ms. Reconciles triggered by the release in between see
+   * Helm's description first (`Release "x" failed: ...`), as in a real cluster.
+   */
+  jobStatusMs: number;
 }
 
 /**
@@ -36,7 +43,7 @@ export interface ExecutorDelays {
  * distinct second-rounded history times. They cost no real time in manual mode and
  * `duration x timeScale` in auto mode.
  */
-export const DEFAULT_EXECUTOR_DELAYS: ExecutorDelays = { podStartMs: 1000, helmMs: 4000 };
+export const DEFAULT_EXECUTOR_DELAYS: ExecutorDelays = { podStartMs: 1000, helmMs: 4000, jobStatusMs: 1000 };
 
 /** Job condition message of a Job whose only pod failed (`backoffLimit: 0`). */
 export const JOB_BACKOFF_MESSAGE = "Job has reached the specified backoff limit";
@@ -79,14 +86,14 @@ export function helmLog(run: ExecutorRun, outcome: { ok: boolean; error: string;
     return `${lines.join("\n")}\n`;
   }
   lines.push(`history.go:56: [debug] getting history for release ${name}`);
-  if (outcome.revision === undefined || outcome.revision === 1) lines.push(`Release "${name}" does not exist. Installing it now.`);
+  if (run.action === "install" && (outcome.revision === undefined || outcome.revision === 1)) lines.push(`Release "${name}" does not exist. Installing it now.`);
   else lines.push(`upgrade.go:164: [debug] preparing upgrade for ${name}`, `upgrade.go:172: [debug] performing update for ${name}`);
   lines.push(`install.go:225: [debug] Original chart version: "${run.chartVersion}"`, `wait.go:50: [debug] beginning wait for resources with timeout of 10m0s`);
   if (outcome.ok) {
     if (outcome.revision !== undefined && outcome.revision > 1) lines.push(`Release "${name}" has been upgraded. Happy Helming!`);
     lines.push(`NAME: ${name}`, `LAST DEPLOYED: ${helmDate(outcome.startedAt)}`, `NAMESPACE: ${namespace}`, "STATUS: deployed", `REVISION: ${outcome.revision ?? 1}`, "TEST SUITE: None");
   } else {
-    const prefix = outcome.revision === undefined || outcome.revision === 1 ? "INSTALLATION FAILED" : "UPGRADE FAILED";
+    const prefix = run.action === "upgrade" || (outcome.revision ?? 1) > 1 ? "UPGRADE FAILED" : "INSTALLATION FAILED";
     lines.push(`Error: ${prefix}: ${outcome.error}`, `helm.go:84: [debug] ${outcome.error}`);
   }
   return `${lines.join("\n")}\n`;
@@ -178,6 +185,13 @@ export class HelmExecutorSimulator {
     } else if (revision !== undefined) {
       this.releases.finish(run.release, ok, error);
     }
+    this.scheduler.after(this.delays.jobStatusMs, `job status ${jobName}`,
+      () => this.terminated(run, podName, helmStart, revision, ok, error));
+  }
+
+  private async terminated(run: ExecutorRun, podName: string, helmStart: Date, revision: number | undefined, ok: boolean, error: string): Promise<void> {
+    const ns = run.release.namespace;
+    const jobName = run.job.metadata.name;
     const now = kubeTime(this.clock.now());
     const pod = await this.client.get("pods", podName, ns);
     if (pod) {

@@ -191,7 +191,10 @@ export class ObjectStore {
     this.history.length = 0;
   }
 
-  /** Subscribes to every change in the store. Returns an unsubscribe function. */
+  /**
+   * Subscribes to every change in the store. Returns an unsubscribe function. The event objects
+   * are the store's history snapshots, shared between listeners: treat them as read-only.
+   */
   subscribe(listener: StoreListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -220,7 +223,7 @@ export class ObjectStore {
     }
     for (const l of [...this.listeners]) {
       try {
-        l({ ...event, object: clone(event.object), oldObject: event.oldObject && clone(event.oldObject) });
+        l(event);
       } catch {
         // A failing listener must not break the write that triggered it.
       }
