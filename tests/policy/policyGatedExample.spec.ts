@@ -16,7 +16,6 @@ import { resetProgramRegistry } from "../../components/programRegistry";
 import { CATALOG_DIR } from "../support/sharedFixture";
 import { StackRecorder, violationsOfWholePack } from "./stackFromMocks";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Module = require("module") as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
 const EXAMPLE = path.resolve(__dirname, "..", "..", "examples", "policy-gated", "index.ts");
 const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "index.ts");
@@ -32,7 +31,6 @@ async function runExample(config: Record<string, string>): Promise<StackRecorder
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`kubesphere-policy-gated:${k}`, v])));
   const recorder = new StackRecorder();
   delete require.cache[EXAMPLE];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(EXAMPLE) as { devopsVersion: pulumi.Output<string> };
   await (program.devopsVersion as any).promise(); // rejects with the component's error, if any
   await recorder.waitFor((rs) =>
@@ -66,7 +64,6 @@ describe("examples/policy-gated under mocks with the whole pack", () => {
   });
 
   it("its policy-config.json is accepted by the policies it configures", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const config = require("../../examples/policy-gated/policy-config.json") as Record<string, object>;
     const violations = await violationsOfWholePack(await runExample({ ...offline, fixHandWrittenPlan: "true" }), config);
     expect(violations).to.deep.equal([]);

@@ -13,14 +13,12 @@ import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { ANNOTATION_REQUIRED_DEPENDENCIES, COMPONENT_TYPE, INSTALLPLAN_TYPE } from "../../components/kubesphere/annotations";
-import { extensionVersion, installPlanFor, UNKNOWN } from "./support";
+import { extensionVersion, installPlanFor, UNKNOWN, urnFor } from "./support";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const PACK_DIR = path.resolve(__dirname, "..", "..", "policy-pack");
 const LEVELS = ["advisory", "mandatory", "disabled", "remediate"];
@@ -34,15 +32,11 @@ function options(parent?: string) {
   return o;
 }
 
-function urnOf(type: string, name: string, parentType?: string): string {
-  return `urn:pulumi:dev::policy-gated::${parentType ? `${parentType}$` : ""}${type}::${name}`;
-}
-
 function analyzeRequest(props: object, name: string, type = INSTALLPLAN_TYPE) {
   const req = new analyzerPb.AnalyzeRequest();
   req.setType(type);
   req.setName(name);
-  req.setUrn(urnOf(type, name));
+  req.setUrn(urnFor(type, name));
   req.setProperties(Struct.fromJavaScript(props));
   req.setOptions(options());
   return req;
@@ -171,7 +165,7 @@ describe("the policy pack under @pulumi/policy's real analyzer server", function
       const r = new analyzerPb.AnalyzerResource();
       r.setType(type);
       r.setName(name);
-      r.setUrn(urnOf(type, name, parent ? COMPONENT_TYPE : undefined));
+      r.setUrn(urnFor(type, name, parent ? COMPONENT_TYPE : undefined));
       r.setProperties(Struct.fromJavaScript(props));
       r.setOptions(options(parent));
       if (parent) r.setParent(parent);
@@ -180,7 +174,7 @@ describe("the policy pack under @pulumi/policy's real analyzer server", function
     };
     const monitoringComponent = resource(COMPONENT_TYPE, "whizard-monitoring", { extensionName: "whizard-monitoring", installedDependencies: [] });
     const monitoringProps = installPlanFor(extensionVersion("whizard-monitoring", "1.1.1"));
-    const telemetryUrn = urnOf(INSTALLPLAN_TYPE, "whizard-telemetry");
+    const telemetryUrn = urnFor(INSTALLPLAN_TYPE, "whizard-telemetry");
     const analyzeStack = async (deps: string[], withTelemetry: boolean) => {
       const req = new analyzerPb.AnalyzeStackRequest();
       const list = [
@@ -196,7 +190,7 @@ describe("the policy pack under @pulumi/policy's real analyzer server", function
     expect(missing).to.have.length(1);
     expect(missing[0].policy).to.equal("kubesphere-extension-dependencies");
     expect(missing[0].level).to.equal("mandatory");
-    expect(missing[0].urn).to.equal(urnOf(INSTALLPLAN_TYPE, "whizard-monitoring-installplan", COMPONENT_TYPE));
+    expect(missing[0].urn).to.equal(urnFor(INSTALLPLAN_TYPE, "whizard-monitoring-installplan", COMPONENT_TYPE));
     expect(missing[0].message).to.contain('requires extension "whizard-telemetry" (>= 1.2.1-0)');
 
     expect(await analyzeStack([], true)).to.satisfy((d: Diagnostic[]) => d.length === 1 && d[0].message.includes("does not depend on it"));
@@ -209,7 +203,7 @@ describe("the policy pack under @pulumi/policy's real analyzer server", function
     const r = new analyzerPb.AnalyzerResource();
     r.setType(INSTALLPLAN_TYPE);
     r.setName("whizard-monitoring");
-    r.setUrn(urnOf(INSTALLPLAN_TYPE, "whizard-monitoring"));
+    r.setUrn(urnFor(INSTALLPLAN_TYPE, "whizard-monitoring"));
     r.setProperties(Struct.fromJavaScript(props));
     r.setOptions(options());
     const req = new analyzerPb.AnalyzeStackRequest();

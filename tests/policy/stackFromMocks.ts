@@ -13,11 +13,10 @@
  * dependencies the engine adds itself. It does show exactly what the SDK sends for each resource.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyResource, PolicyResourceOptions, StackValidationArgs } from "@pulumi/policy";
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { INSTALLPLAN_TYPE } from "../../components/kubesphere/annotations";
 import { policies } from "../../policy-pack/policies";
-import { NotApplicable, policyProxy, resourceArgs, runResourcePolicy, runStackPolicy } from "./support";
+import { emptyOptions, NotApplicable, policyProxy, resourceArgs, runResourcePolicy, runStackPolicy } from "./support";
 
 /** One registration as the engine would record it. */
 export interface RecordedResource {
@@ -57,14 +56,6 @@ function plain(value: unknown): any {
 const structToJs = (struct: { toJavaScript(): Record<string, unknown> } | undefined): Record<string, any> =>
   plain(struct?.toJavaScript() ?? {});
 
-const emptyOptions: PolicyResourceOptions = {
-  protect: false,
-  ignoreChanges: [],
-  aliases: [],
-  customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-  additionalSecretOutputs: [],
-};
-
 /** Records registrations of the current mock monitor. Create it right after `setMocks`. */
 export class StackRecorder {
   /** Every registration, in order. */
@@ -73,7 +64,6 @@ export class StackRecorder {
   private readonly outputsBeforeUrn = new Map<string, Record<string, any>>();
 
   constructor() {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const monitor = pulumi.runtime.getMonitor() as any;
     if (!monitor || typeof monitor.registerResource !== "function") {
       throw new Error("StackRecorder needs the mock monitor: call pulumi.runtime.setMocks first");

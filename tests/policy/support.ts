@@ -31,7 +31,6 @@ interface PolicyProxyModule {
   unknownObjectValue: string;
   unknownBooleanValue: string;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const policyProxy = require("@pulumi/policy/proxy") as PolicyProxyModule;
 
 /** The preview sentinel for an unknown string (what the engine sends for a not-yet-known input). */
@@ -90,7 +89,8 @@ export function installPlanFor(ev: ExtensionVersion, opts: PlanOptions = {}): Re
   return structuredClone(plan) as unknown as Record<string, any>;
 }
 
-const emptyOptions: PolicyResourceOptions = {
+/** Resource options with every setting at its default, as the engine sends them for a plain resource. */
+export const emptyOptions: PolicyResourceOptions = {
   protect: false,
   ignoreChanges: [],
   aliases: [],
