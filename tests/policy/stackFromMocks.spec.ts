@@ -4,8 +4,9 @@ import * as k8s from "@pulumi/kubernetes";
 import { KubeSphereExtension } from "../../components/extension";
 import { COMPONENT_TYPE, INSTALLPLAN_TYPE } from "../../components/kubesphere/annotations";
 import { resetProgramRegistry } from "../../components/programRegistry";
-import { preventDowngrade, requireDependencies } from "../../policy-pack/policies";
-import { fixtureCatalog } from "../support/sharedFixture";
+import { limitClusterChanges, preventDowngrade, requireDependencies } from "../../policy-pack/policies";
+import { readYamlDocuments, StaticCatalog } from "../../components/catalog/staticCatalog";
+import { CATALOG_DIR, FIXTURE_FACTS, fixtureCatalog } from "../support/sharedFixture";
 import { StackRecorder, violationsOfWholePack } from "./stackFromMocks";
 import { extensionVersion, installPlanFor, runStackPolicy } from "./support";
 
@@ -91,6 +92,24 @@ describe("stack policies over resources registered under pulumi mocks (stackFrom
       expect(violations).to.have.length(1);
       expect(violations[0].urn).to.equal(await valueOf(devops.installPlan.urn));
       expect(violations[0].message).to.contain('installed at "1.1.3" and this plan requests "1.1.2"');
+    });
+
+    it("the blast radius is measured against the placement of the plan that exists in the cluster", async () => {
+      const recorder = await startMocks(true);
+      const existing = installPlanFor(extensionVersion("devops", "1.1.2"), { clusters: ["host"] });
+      const catalog = new StaticCatalog([...readYamlDocuments([CATALOG_DIR]), existing],
+        { ...FIXTURE_FACTS, installed: { devops: "1.1.2" } });
+      const devops = new KubeSphereExtension("devops", {
+        name: "devops", version: "1.1.2", clusterScheduling: { clusters: ["host", "member1", "member2"] },
+      }, { catalog });
+      expect(await valueOf(devops.previousClusters)).to.deep.equal(["host"]);
+      await valueOf(devops.installPlan.urn);
+      await valueOf(devops.clusterStates);
+      await recorder.settled();
+      expect(await runStackPolicy(limitClusterChanges, recorder.stackArgs())).to.deep.equal([]);
+      const [violation, ...rest] = await runStackPolicy(limitClusterChanges, recorder.stackArgs({ maxClusterChanges: 1 }));
+      expect(rest).to.deep.equal([]);
+      expect(violation.message).to.contain('adds "member1", "member2": 2 cluster changes, more than maxClusterChanges (1)');
     });
   });
 });
