@@ -1,0 +1,204 @@
+/**
+ * `InstallPlanReadiness`: a Pulumi dynamic resource whose create/update wait until an InstallPlan
+ * shows exactly the applied spec installed, failing fast with the controller's cause. Type token
+ * `pulumi-nodejs:dynamic/kubesphere:InstallPlanReadiness`.
+ *
+ * ## How the provider code reaches the provider process
+ *
+ * Pulumi serializes the provider object with its closure serializer and runs it in a separate
+ * process (pulumi-notes §3). The methods below are deliberately tiny: each `require()`s the
+ * compiled `providerRuntime` module at run time. The module is found by
+ *
+ * 1. the absolute path captured (as a plain string) when this file was loaded — it works for any
+ *    layout (installed package, monorepo, ts-node) as long as the files are still there; but it is
+ *    stored in the state's `__provider`, so a state moved to another machine or a project moved on
+ *    disk no longer has that file; hence
+ * 2. the package path `@kubesphere-ext/pulumi-kubesphere/bin/components/readiness/providerRuntime`,
+ *    resolved from the provider process's working directory (the Pulumi project), which works
+ *    wherever the package is installed in the project's `node_modules`.
+ *
+ * If both fail, the error names both paths. The cost: the runtime module must be present at run
+ * time (it is, in the package), and changes to it do not trigger a diff (pulumi-notes §3: diff does
+ * not react to provider code).
+ *
+ * ## Delete, and why the order matters
+ *
+ * The readiness resource depends on the InstallPlan, so Pulumi deletes it **before** the plan.
+ *
+ * * `deleteTimeoutSeconds` unset (default): `delete` does nothing. The Kubernetes provider then
+ *   deletes the plan and waits for its finalizer (it ignores `skipAwait` for CR deletes), bounded by
+ *   the plan's `customTimeouts.delete`; a stuck uninstall ends with its generic timeout.
+ * * `deleteTimeoutSeconds` set: `delete` owns the uninstall. It sends the DELETE itself (with the
+ *   `kubesphere.io/force-delete` annotation first when `forceDeleteOnDestroy`), then waits until the
+ *   plan is gone, failing with `UninstallFailed` + the uninstall Job's log, or at once when the
+ *   plan's ExtensionVersion is missing so the deletion can never run (BEHAVIOR §5). The Kubernetes
+ *   provider's delete then finds the plan gone, which it treats as deleted.
+ *   Hazard: removing this resource from a program while keeping the plan would uninstall the
+ *   extension. `diff` therefore never asks for a replacement (a replace would run `delete`), and the
+ *   component must create and remove the two together.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ExpectedInstallPlan } from "./assess";
+import type { ReadinessOutputs, ReadinessProviderInputs } from "./providerRuntime";
+
+/** Absolute path of the runtime module, resolved when this module loads (`.js` when compiled, `.ts` under ts-node). */
+const RUNTIME_PATH: string = require.resolve("./providerRuntime");
+/** Package-relative fallback, resolved from the Pulumi project in the provider process. */
+const RUNTIME_PACKAGE_PATH = "@kubesphere-ext/pulumi-kubesphere/bin/components/readiness/providerRuntime";
+
+/** Input properties whose change re-runs the wait (an update). The kubeconfig is not among them: rotating credentials is not a change. */
+export const READINESS_DIFF_KEYS = ["planName", "expected", "context", "timeoutSeconds", "deleteTimeoutSeconds", "forceDeleteOnDestroy"] as const;
+
+/** The preview-time placeholder for unknown values inside dynamic-provider inputs. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Stable JSON (sorted keys) for comparing inputs. */
+function stableJson(v: unknown): string {
+  if (v === undefined) return "undefined";
+  return JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]])) : x));
+}
+
+/** Problems with provider inputs (pure; used by `check`). Unknown (preview) values are not judged. */
+export function checkReadinessInputs(news: Record<string, unknown>): Array<{ property: string; reason: string }> {
+  const failures: Array<{ property: string; reason: string }> = [];
+  const known = (v: unknown) => v !== UNKNOWN;
+  if (known(news.planName) && (typeof news.planName !== "string" || news.planName === "")) {
+    failures.push({ property: "planName", reason: "planName must be a non-empty string (the InstallPlan's metadata.name)" });
+  }
+  const e = news.expected as Partial<ExpectedInstallPlan> | undefined;
+  if (known(e)) {
+    if (!e || typeof e !== "object") failures.push({ property: "expected", reason: "expected must be an object {name, version, configHash, enabled, clusters?, removedClusters?}" });
+    else {
+      for (const k of ["name", "version", "configHash"] as const) {
+        if (known(e[k]) && (typeof e[k] !== "string" || e[k] === "")) failures.push({ property: `expected.${k}`, reason: `expected.${k} must be a non-empty string` });
+      }
+      if (known(e.configHash) && typeof e.configHash === "string" && !/^[0-9a-f]{16}$/.test(e.configHash)) {
+        failures.push({ property: "expected.configHash", reason: `expected.configHash must be 16 lower-case hex digits (FNV-1a 64 of the stored config), got ${JSON.stringify(e.configHash)}` });
+      }
+      if (known(e.enabled) && typeof e.enabled !== "boolean") failures.push({ property: "expected.enabled", reason: "expected.enabled must be a boolean" });
+    }
+  }
+  for (const k of ["timeoutSeconds", "deleteTimeoutSeconds"] as const) {
+    const v = news[k];
+    if (v === undefined && k === "deleteTimeoutSeconds") continue;
+    if (known(v) && (typeof v !== "number" || !(v > 0) || !Number.isFinite(v))) failures.push({ property: k, reason: `${k} must be a positive number of seconds, got ${JSON.stringify(v)}` });
+  }
+  return failures;
+}
+
+/** Which diff keys differ between `olds` and `news` (pure; used by `diff`). */
+export function changedReadinessKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  return READINESS_DIFF_KEYS.filter((k) => stableJson(olds[k]) !== stableJson(news[k]));
+}
+
+/**
+ * The provider object. Exported so tests can call `create`/`update`/`delete` directly (the engine
+ * never calls them under mocks). `check` and `diff` are pure and serialized with their helpers;
+ * `create`/`update`/`delete` load the runtime module at call time (module comment).
+ */
+export const installPlanReadinessProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return { inputs: news, failures: checkReadinessInputs(news) };
+  },
+  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    // Never a replacement: a replace would run `delete`, which may uninstall (module comment).
+    return { changes: changedReadinessKeys(olds, news).length > 0, replaces: [], deleteBeforeReplace: false };
+  },
+  async create(inputs: ReadinessProviderInputs) {
+    const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
+    const outs: ReadinessOutputs = await rt.awaitReady(inputs);
+    return { id: inputs.planName, outs };
+  },
+  async update(_id: string, _olds: ReadinessProviderInputs, news: ReadinessProviderInputs) {
+    const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
+    return { outs: await rt.awaitReady(news) };
+  },
+  async delete(_id: string, props: ReadinessProviderInputs) {
+    const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
+    await rt.awaitDeleted(props);
+  },
+};
+
+/**
+ * The path to `require` for the runtime module: the absolute path captured at load time when it
+ * can be resolved in this process, else the package path. Serialized by value with the provider
+ * (it only captures two strings).
+ */
+function runtimeModulePath(): string {
+  const candidates = [RUNTIME_PATH, RUNTIME_PACKAGE_PATH];
+  const tried: string[] = [];
+  for (const c of candidates) {
+    try {
+      return require.resolve(c);
+    } catch (e) {
+      tried.push(`${c} (${(e as Error).message.split("\n")[0]})`);
+    }
+  }
+  throw new Error(`InstallPlanReadiness provider: cannot find its runtime module; tried ${tried.join("; ")}. ` +
+    `Install @kubesphere-ext/pulumi-kubesphere in the Pulumi project's node_modules.`);
+}
+
+/** Arguments of {@link InstallPlanReadiness}. */
+export interface InstallPlanReadinessArgs {
+  /** `metadata.name` of the InstallPlan to await (pass the plan resource's output so the dependency is explicit). */
+  planName: pulumi.Input<string>;
+  /** What the plan must show once the controller has acted on the applied spec. */
+  expected: pulumi.Input<ExpectedInstallPlan>;
+  /**
+   * Kubeconfig YAML of the host cluster. Stored as a secret input, never echoed in outputs. When
+   * absent, the provider process loads the default kubeconfig (`KUBECONFIG`, `~/.kube/config`, or
+   * in-cluster) of the Pulumi CLI's environment.
+   */
+  kubeconfig?: pulumi.Input<string>;
+  /** Kubeconfig context to use; defaults to the kubeconfig's current context. */
+  context?: pulumi.Input<string>;
+  /** Seconds to wait for readiness before failing with the last state seen. */
+  timeoutSeconds: pulumi.Input<number>;
+  /**
+   * When set, deleting this resource deletes the InstallPlan itself and waits this many seconds
+   * for the uninstall, with diagnostics (see the module comment). Unset: delete is a no-op and the
+   * Kubernetes provider's own delete-await applies.
+   */
+  deleteTimeoutSeconds?: pulumi.Input<number>;
+  /** With `deleteTimeoutSeconds`: add `kubesphere.io/force-delete` before deleting (uninstall without hooks). Defaults to false. */
+  forceDeleteOnDestroy?: pulumi.Input<boolean>;
+  /** The component's current `retry` value, so failure messages name the next value to set. */
+  retry?: pulumi.Input<number>;
+}
+
+/**
+ * Waits, on `pulumi up`, until an InstallPlan is truly ready for the applied spec (BEHAVIOR
+ * Appendix A), and fails fast with the controller's cause, the executor log tail and how to retry.
+ * Preview does not wait (dynamic create/update never run in preview); outputs are unknown then.
+ *
+ * @example
+ * const readiness = new InstallPlanReadiness(`${name}-readiness`, {
+ *   planName: plan.metadata.name, expected, kubeconfig, timeoutSeconds: 600,
+ * }, { parent: this, dependsOn: [plan] });
+ */
+export class InstallPlanReadiness extends pulumi.dynamic.Resource {
+  /** `status.state` once ready (`Installed`). */
+  declare public readonly state: pulumi.Output<string>;
+  /** `status.version` once ready. */
+  declare public readonly installedVersion: pulumi.Output<string>;
+  /** `status.targetNamespace`. */
+  declare public readonly targetNamespace: pulumi.Output<string>;
+  /** `status.jobName` of the last executor Job. */
+  declare public readonly jobName: pulumi.Output<string>;
+  /** Per expected cluster: `{state, version}`. */
+  declare public readonly clusterStates: pulumi.Output<Record<string, { state: string; version?: string }>>;
+
+  /**
+   * @param name logical name (e.g. `${component}-readiness`).
+   * @param args see {@link InstallPlanReadinessArgs}.
+   * @param opts resource options; pass `dependsOn: [installPlan]` (or use the plan's outputs in `args`).
+   */
+  constructor(name: string, args: InstallPlanReadinessArgs, opts?: pulumi.CustomResourceOptions) {
+    super(installPlanReadinessProvider, name, {
+      ...args,
+      kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
+      state: undefined, installedVersion: undefined, targetNamespace: undefined, jobName: undefined, clusterStates: undefined,
+    }, opts, "kubesphere", "InstallPlanReadiness");
+  }
+}
