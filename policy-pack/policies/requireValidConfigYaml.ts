@@ -1,14 +1,18 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { yamlProblem } from "../../components/config/values";
 import { trimLikeWebhook } from "../../components/config/webhookTrim";
-import { isInstallPlan, PACK_TAGS, planProps, show, subject } from "../lib/installPlan";
+import { isInstallPlan, PACK_TAGS, planProps, subject } from "../lib/installPlan";
 
 /**
  * The problem with one Helm-values field (`spec.config` or one override), or `undefined`.
  * The text is trimmed the way the admission webhook trims it before it parses it.
  */
 function valuesProblem(value: unknown): string | undefined {
-  if (typeof value !== "string") return `is ${show(value)}; the CRD stores Helm values as a string of YAML text`;
+  if (typeof value !== "string") {
+    // Name the type only: the value may be large or secret.
+    const kind = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+    return `is ${kind}, not a string; the CRD stores Helm values as a string of YAML text`;
+  }
   return yamlProblem(trimLikeWebhook(value));
 }
 
