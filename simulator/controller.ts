@@ -191,7 +191,7 @@ export class ControllerSimulator {
       const n = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, n);
       if (n <= this.maxRetries) this.scheduler.after(Math.min(5 * 2 ** (n - 1), 1000000), `retry ${key}`, () => this.enqueue(key));
-      else this.info(`giving up on ${key} after ${n - 1} retries`);
+      else this.info(`giving up on ${key} after ${this.maxRetries} retries (until its next event)`);
     }
   }
 
