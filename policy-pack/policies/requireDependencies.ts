@@ -1,4 +1,4 @@
-import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { ComponentOutputs } from "../../components/kubesphere/annotations";
 import { checkConstraint } from "../../components/semver/masterminds";
 import {
@@ -33,6 +33,21 @@ const extensionNameOf = (r: PolicyResource): unknown => planProps(r).spec?.exten
 
 /** `version` for messages: ` (>= 1.2.1-0)` or nothing. */
 const constraintSuffix = (d: RequiredDependency): string => (d.version === "" ? "" : ` (${d.version})`);
+
+/**
+ * The owning component's `installedDependencies` output (extensions the cluster already has); empty
+ * for a hand-written plan. A malformed output is reported and treated as empty.
+ */
+function installedInCluster(plan: PolicyResource, reportViolation: ReportViolation): string[] {
+  const component = owningComponent(plan);
+  if (component === undefined) return [];
+  const read = stringList(component.props[ComponentOutputs.installedDependencies], "output installedDependencies");
+  if ("problem" in read) {
+    reportViolation(`${subject(plan)}: the owning KubeSphereExtension's ${read.problem}; treating no dependency as installed.`, plan.urn);
+    return [];
+  }
+  return read.list ?? [];
+}
 
 /**
  * Every required dependency of an extension in the stack must be satisfied before it installs:
@@ -97,26 +112,14 @@ export const requireDependencies: StackValidationPolicy = {
       }
       if (deps.length === 0) continue;
 
-      let installed: string[] | undefined; // read lazily: only needed for dependencies outside the stack
-      const installedInCluster = (): string[] => {
-        if (installed !== undefined) return installed;
-        const component = owningComponent(plan);
-        const read = component === undefined
-          ? { list: undefined }
-          : stringList(component.props[ComponentOutputs.installedDependencies], "output installedDependencies");
-        if ("problem" in read) {
-          reportViolation(`${subject(plan)}: the owning KubeSphereExtension's ${read.problem}; treating no dependency as installed.`, plan.urn);
-          installed = [];
-        } else {
-          installed = read.list ?? [];
-        }
-        return installed;
-      };
+      let installed: string[] | undefined; // read only when a dependency is outside the stack
+      const isInstalled = (name: string): boolean =>
+        assumeInstalled.includes(name) || (installed ??= installedInCluster(plan, reportViolation)).includes(name);
 
       for (const dep of deps) {
         const providers = plans.filter((q) => q !== plan && extensionNameOf(q) === dep.name);
         if (providers.length === 0) {
-          if (assumeInstalled.includes(dep.name) || installedInCluster().includes(dep.name)) continue;
+          if (isInstalled(dep.name)) continue;
           reportViolation(
             `${subject(plan)}: requires extension "${dep.name}"${constraintSuffix(dep)} (${ANNOTATION_REQUIRED_DEPENDENCIES}), ` +
             `which is neither installed in the cluster nor managed by this stack. Fix: add a KubeSphereExtension for ` +

@@ -98,6 +98,13 @@ describe("policy kubesphere-extension-dependencies (stack)", () => {
     expect(violation.message).to.contain("which is not JSON");
   });
 
+  it("reports a malformed installedDependencies output and treats nothing as installed", async () => {
+    const violations = await run([monitoring({ installedDependencies: "whizard-telemetry" })]);
+    expect(violations.map((v) => v.message)).to.have.length(2);
+    expect(violations[0].message).to.contain('output installedDependencies is "whizard-telemetry", not a list of strings');
+    expect(violations[1].message).to.contain('requires extension "whizard-telemetry"');
+  });
+
   it("cannot check while the annotation is unknown: throws UnknownValueError", async () => {
     const props = installPlanFor(extensionVersion("whizard-monitoring", "1.1.1"));
     props.metadata.annotations[ANNOTATION_REQUIRED_DEPENDENCIES] = UNKNOWN;
