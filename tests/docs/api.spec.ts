@@ -1,0 +1,29 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { generateApiMarkdown } from "../../docs/generate-api";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+describe("docs/api.md", function () {
+  this.timeout(60_000);
+  let generated: string;
+  before(() => { generated = generateApiMarkdown(ROOT); });
+
+  it("is up to date with the JSDoc in the sources (regenerate: npx ts-node docs/generate-api.ts)", () => {
+    const committed = fs.readFileSync(path.join(ROOT, "docs/api.md"), "utf8");
+    expect(committed === generated, "docs/api.md is stale: run `npx ts-node docs/generate-api.ts` and commit the result").to.equal(true);
+  });
+
+  it("documents every argument of KubeSphereExtensionArgs with its JSDoc", () => {
+    const section = generated.split("### `KubeSphereExtensionArgs`")[1].split("\n### ")[0];
+    for (const arg of ["name", "version", "enabled", "config", "configYaml", "clusterScheduling", "retry", "catalogPaths", "ksVersion", "kubeVersion"]) {
+      expect(section, arg).to.match(new RegExp(`\\| \`${arg}\`( \\(required\\))? \\| \`[^\`]+\` \\| [^—|]`));
+    }
+    expect(section).to.match(/\| `name` \(required\) \| `pulumi\.Input<string>` \| Extension name/);
+  });
+
+  it("lists the library exports of index.ts by module, with summaries", () => {
+    expect(generated).to.match(/### `components\/resolve\/resolve\.ts`\n\n\| Export \| Kind \| Summary \|\n\|---\|---\|---\|\n(\|.*\n)*\| `resolveExtension` \| function \| Resolves a request against a catalog\. \|/);
+  });
+});
