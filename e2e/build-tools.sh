@@ -24,7 +24,8 @@ TOOLS="$E2E_DIR/tools"
 KUBE_VERSION=1.37.2                 # k8s.io/kubernetes (staging modules at v0.37.2, replaced in tools/kube/go.mod)
 ETCD_VERSION=3.7.3                  # go.etcd.io/etcd/server/v3
 PULUMI_VERSION=3.274.1              # github.com/pulumi/pulumi/{pkg,sdk}/v3
-LANGHOST_PSEUDO=v3.0.0-20250806165243-bee5e4fa4815   # the only pulumi-language-nodejs/v3 version the proxy serves
+LANGHOST_PSEUDO=v3.0.0-20250806165243-bee5e4fa4815   # the only pulumi-language-nodejs/v3 version known to be served
+LANGHOST_PULUMI_VERSION=3.188.0     # pkg/sdk version the language host is compiled against (tools/langhost): its own era
 K8S_PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
 K8S_PROVIDER_PSEUDO=v4.0.0-20260115033456-f47bc2d6f199  # = tag v4.25.0, the only served version
 K8S_PROVIDER_PLUGIN_VERSION=4.34.2  # the @pulumi/kubernetes npm SDK version the plugin folder must be named after
@@ -51,7 +52,7 @@ done
 # ---- cache key ----------------------------------------------------------------------------------------
 hash_inputs() {
   (cd "$TOOLS" && find . -name go.mod -o -name go.sum -o -name '*.go' | LC_ALL=C sort | xargs sha256sum)
-  printf '%s\n' "$KUBE_VERSION $ETCD_VERSION $PULUMI_VERSION $LANGHOST_PSEUDO $K8S_PROVIDER_PSEUDO" \
+  printf '%s\n' "$KUBE_VERSION $ETCD_VERSION $PULUMI_VERSION $LANGHOST_PSEUDO $LANGHOST_PULUMI_VERSION $K8S_PROVIDER_PSEUDO" \
     "$K8S_PROVIDER_PLUGIN_VERSION $RECIPE_REV $(go env GOVERSION 2>/dev/null || echo nogo) $(uname -m)"
 }
 HASH="$(hash_inputs | sha256sum | cut -c1-16)"
@@ -142,8 +143,9 @@ build_one() {
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
         github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ;;
     pulumi-language-nodejs)
-      build pulumi-language-nodejs "$TOOLS/pulumi" -tags osusergo,grpcnotrace \
-        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+      # it does not compile against pkg/sdk v3.274.1 (see README), so it has its own wrapper at v3.188.0
+      build pulumi-language-nodejs "$TOOLS/langhost" -tags osusergo,grpcnotrace \
+        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_PULUMI_VERSION" \
         github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 ;;
     pulumi-resource-kubernetes)
       prepare_provider_sources
@@ -163,7 +165,7 @@ cat >"$OUT/versions.txt" <<EOF
 kube-apiserver/kubectl  k8s.io/kubernetes v$KUBE_VERSION (staging k8s.io/* v0.${KUBE_VERSION#*.})
 etcd                    go.etcd.io/etcd/server/v3 v$ETCD_VERSION
 pulumi                  github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION (+ sdk/v3 v$PULUMI_VERSION)
-pulumi-language-nodejs  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 $LANGHOST_PSEUDO (built against pkg/sdk v$PULUMI_VERSION)
+pulumi-language-nodejs  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 $LANGHOST_PSEUDO (built against pkg/sdk v$LANGHOST_PULUMI_VERSION)
 pulumi-resource-kubernetes $K8S_PROVIDER_MODULE $K8S_PROVIDER_PSEUDO (tag v4.25.0), plugin folder resource-kubernetes-v$K8S_PROVIDER_PLUGIN_VERSION
 go                      $(go env GOVERSION)
 EOF
