@@ -1,0 +1,43 @@
+// Offline / air-gapped: resolve against a saved catalog instead of a live cluster, and render the
+// InstallPlans to YAML files instead of applying them.
+//
+// `catalogPaths` takes directories or files of KubeSphere objects (`kubectl get extensionversions,
+// extensions,categories,repositories -o yaml` saved from the host), here the repository's fixture of
+// a KubeSphere v4.1.3 host. The host facts a live read would discover are stated: `ksVersion`,
+// `kubeVersion`, what is already installed and which clusters exist. Resolution is the same code as
+// online, so `pulumi preview` fails with the same problems. The Kubernetes provider renders to
+// `rendered/` (copy it across the air gap and `kubectl apply -f` it there); nothing is awaited.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { KubeSphereExtension } from "@kubesphere-ext/pulumi-kubesphere";
+
+const config = new pulumi.Config();
+const catalogPaths = config.getObject<string[]>("catalogPaths") ?? ["../../../shared/kubesphere/catalog"];
+
+const offline = {
+  catalogPaths,
+  ksVersion: config.get("ksVersion") ?? "v4.1.3",
+  kubeVersion: config.get("kubeVersion") ?? "v1.30.4",
+  installedExtensions: { "whizard-telemetry": "1.2.2" },
+  clusterNames: ["host", "member1"],
+  skipAwait: true,
+};
+
+const render = new k8s.Provider("render", { renderYamlToDirectory: "rendered" });
+
+const monitoring = new KubeSphereExtension("whizard-monitoring", {
+  name: "whizard-monitoring",
+  version: "1.1.1",
+  clusterScheduling: { clusters: ["host", "member1"] },
+  ...offline,
+}, { provider: render });
+
+const devops = new KubeSphereExtension("devops", {
+  name: "devops",
+  version: "1.1.3",
+  config: { jenkins: { enabled: true } },
+  ...offline,
+}, { provider: render });
+
+export const monitoringPlan = monitoring.installPlanSpec;
+export const devopsNamespace = devops.targetNamespace;
