@@ -52,6 +52,8 @@ export interface SettleOptions {
 export class Scheduler {
   private readonly queue: string[] = [];
   private timers: Timer[] = [];
+  /** Auto mode: timers whose real delay has passed, waiting for the reconciles in progress. */
+  private readonly ready: Timer[] = [];
   private seq = 0;
   private running = false;
   private stopped = false;
@@ -62,7 +64,7 @@ export class Scheduler {
 
   /** Number of queued keys plus pending timers. */
   get pending(): number {
-    return this.queue.length + this.timers.length;
+    return this.queue.length + this.timers.length + this.ready.length;
   }
 
   /** Labels of the pending timers (for diagnostics). */
@@ -85,7 +87,8 @@ export class Scheduler {
     if (this.options.mode === "auto") {
       timer.handle = setTimeout(() => {
         this.timers = this.timers.filter((t) => t !== timer);
-        void this.fire(timer).finally(() => this.kick());
+        this.ready.push(timer);
+        this.kick();
       }, Math.max(0, ms) * (this.options.timeScale ?? 0.002));
     }
   }
@@ -113,7 +116,12 @@ export class Scheduler {
     if (this.running || this.stopped) return;
     this.running = true;
     void (async () => {
-      while (this.queue.length > 0 && !this.stopped) await this.work(this.queue.shift()!);
+      // Queued reconciles go first: like manual mode, a reconcile takes no simulated time, so a
+      // timer that came due meanwhile (the Job controller's status write, say) waits for them.
+      while (!this.stopped && (this.queue.length > 0 || this.ready.length > 0)) {
+        if (this.queue.length > 0) await this.work(this.queue.shift()!);
+        else await this.fire(this.ready.shift()!);
+      }
       this.running = false;
       if (this.pending === 0) {
         const waiters = this.idleWaiters;
@@ -172,6 +180,7 @@ export class Scheduler {
     this.stopped = true;
     for (const t of this.timers) if (t.handle) clearTimeout(t.handle);
     this.timers = [];
+    this.ready.length = 0;
     this.queue.length = 0;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
