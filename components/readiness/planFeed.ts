@@ -156,6 +156,7 @@ export class PlanFeed {
           if (signal.aborted || relist) return;
           switch (e.type) {
             case "BOOKMARK":
+              events++; // the stream is alive
               rv = e.resourceVersion;
               break;
             case "ERROR":
