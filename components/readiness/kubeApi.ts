@@ -127,11 +127,7 @@ export interface ClientNodeApiOptions {
   requestTimeoutMs?: number;
   /** Server-side `timeoutSeconds` of each watch (the waiter re-watches after it). Defaults to 300. */
   watchTimeoutSeconds?: number;
-  /**
-   * Client-side inactivity limit of a watch stream: no bytes (events or bookmarks) for this long and
-   * the stream is closed and resumed, which catches silently dead connections. Defaults to 60 000 ms.
-   */
-  watchInactivityMs?: number;
+
 }
 
 /** Reduces a batch/v1 Job to {@link JobStatus} the way the controller reads it (BEHAVIOR §2.4). */
@@ -183,7 +179,6 @@ export function clientNodeReadinessApi(kc: k8s.KubeConfig, options: ClientNodeAp
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const batch = kc.makeApiClient(k8s.BatchV1Api);
   const watcher = new k8s.Watch(kc);
-  watcher.requestTimeoutMs = options.watchInactivityMs ?? 60_000;
 
   // Per-request timeout: client-node 2.x has none by default; middleware sets an AbortSignal.
   const withTimeout = () => ({
@@ -250,7 +245,8 @@ export function clientNodeReadinessApi(kc: k8s.KubeConfig, options: ClientNodeAp
               break;
           }
         },
-        // An inactivity timeout is an ordinary end of a quiet stream, not an API fault: resume quietly.
+        // client-node closes a stream that received no bytes for 30 s (its inactivity timeout; bookmarks
+        // reset it). That is an ordinary end of a quiet stream, not an API fault: resume quietly.
         (err: unknown) => resolveEnded(err == null || stopped || (err as { name?: string }).name === "TimeoutError" ? undefined : toKubeApiError(operation, err)),
       );
       return {
