@@ -452,7 +452,9 @@ export class FakeKubeApiServer {
       storeWatch?.stop();
       timers.forEach((t) => clearTimeout(t));
       this.openWatches.delete(entry);
-      if (mode === "reset") res.socket?.destroy();
+      // A reset still lets the events already written reach the client, then kills the socket
+      // without the terminating chunk (the client sees a broken stream, not a clean end).
+      if (mode === "reset") res.write("\n", () => res.socket?.destroy());
       else res.end();
     };
     entry.stop = () => {

@@ -6,7 +6,9 @@
  *   message is then Helm's description, e.g. `Release "devops" failed: context deadline
  *   exceeded`); with `beforeRelease: true` it fails before any revision exists (chart render
  *   error, kubeVersion mismatch) and the message is the Job condition's "Job has reached the
- *   specified backoff limit". The pod log holds a realistic `helm --debug` transcript.
+ *   specified backoff limit". The pod log holds a realistic `helm --debug` transcript. A failing
+ *   uninstall is a failing pre-delete hook: the release is left untouched and the plan ends
+ *   `UninstallFailed` (BEHAVIOR §5 step 9).
  * - `clockSkew`: the helm pod's clock is `skewSeconds` off (negative = behind). With the clock
  *   behind, `last_deployed` is earlier than the `Installing` history entry, so success is
  *   discarded and the plan stays `Installing`/`Upgrading` for ever (§6.3).

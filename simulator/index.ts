@@ -1,14 +1,35 @@
 /**
- * KubeSphere simulator: an in-memory Kubernetes API server that serves the KubeSphere extension
- * kinds over HTTP for `@kubernetes/client-node`, and (see `controller.ts`) a deterministic model
- * of the KubeSphere InstallPlan controller that runs against it or against any API server.
+ * KubeSphere simulator, for testing code that manages KubeSphere 4.x extensions without a
+ * KubeSphere installation:
+ *
+ * - {@link FakeKubeApiServer}: an in-memory Kubernetes API server over loopback HTTP that serves
+ *   the KubeSphere extension kinds, Clusters, Namespaces, Pods (with logs), Jobs, ConfigMaps, ...
+ *   to `@kubernetes/client-node` and kubectl-like readers, with watches, finalizers, the
+ *   InstallPlan admission webhooks, request counting and fault injection;
+ * - {@link ControllerSimulator}: a deterministic model of KubeSphere's InstallPlan controller
+ *   (state machine, helm executor Jobs and Pods, Helm releases, multicluster agents, uninstall),
+ *   with injectable faults; in-process against the server's store (manual, step-by-step) or as
+ *   a controller against any API server (`simulator/main.ts`).
  *
  * @example
- * import { FakeKubeApiServer, loadCatalogInto, kubeconfigFor } from "@kubesphere-ext/pulumi-kubesphere/simulator";
- * const server = await FakeKubeApiServer.start();
- * loadCatalogInto(server.store, { members: ["member1"] });
- * process.env.KUBECONFIG_TEXT = kubeconfigFor(server); // hand it to the code under test
- * // ... run the code under test ...
+ * import * as k8s from "@kubernetes/client-node";
+ * import { ControllerSimulator, FakeKubeApiServer, ManualClock, kubeconfigFor, loadCatalogInto } from "@kubesphere-ext/pulumi-kubesphere/simulator";
+ *
+ * const clock = new ManualClock();
+ * const server = await FakeKubeApiServer.start({ clock });
+ * loadCatalogInto(server.store, { members: ["member1"] });       // shared/kubesphere/catalog + Clusters
+ * const sim = await ControllerSimulator.start({
+ *   store: server.store,
+ *   faults: [{ effect: "fail", extension: "devops", cluster: "member1" }],
+ * });
+ * const kc = new k8s.KubeConfig();
+ * kc.loadFromString(kubeconfigFor(server));                      // http://127.0.0.1:<port>, bearer token
+ * // ... the code under test creates InstallPlans through kc ...
+ * await sim.settle();                                             // runs the controller until quiet
+ * // for a devops plan placed on member1:
+ * server.store.get("installplans", "devops")?.status;             // { state: "Installed", clusterSchedulingStatuses: { member1: { state: "InstallFailed", ... } } }
+ * expect(server.countRequests({ verb: "list", resource: "extensionversions" })).to.equal(1);
+ * sim.stop();
  * await server.close();
  */
 export * from "./clock";

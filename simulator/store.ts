@@ -232,7 +232,7 @@ export class ObjectStore {
 
   private namespaceOf(t: ResourceType, namespace: string | undefined): string | undefined {
     if (!t.namespaced) return undefined;
-    if (!namespace) throw badRequest(`the namespace of the provided object does not match the namespace sent on the request`);
+    if (!namespace) throw badRequest(`an empty namespace may not be set when a resource name is provided (${t.plural} are namespaced)`);
     return namespace;
   }
 

@@ -4,6 +4,7 @@
  * selectors, bookmarks), admission, pod logs, discovery and fault injection.
  */
 import * as k8s from "@kubernetes/client-node";
+import { Writable } from "node:stream";
 import { expect } from "chai";
 import { ManualClock } from "../../simulator/clock";
 import { POD_LOG_ANNOTATION_PREFIX } from "../../simulator/apiServer";
@@ -306,10 +307,27 @@ describe("simulator API server (through @kubernetes/client-node)", () => {
       expect(st.message).to.equal('Operation cannot be fulfilled on extensions.kubesphere.io "devops": the object has been modified; please apply your changes to the latest version and try again');
     });
 
+    it("delays matching requests and then serves them", async () => {
+      env.server.injectFault({ match: { verb: "get", resource: "extensions" }, action: { kind: "delay", ms: 30 } });
+      const started = Date.now();
+      const ext = await env.custom.getClusterCustomObject({ ...KS, plural: "extensions", name: "devops" });
+      expect(ext.metadata.name).to.equal("devops");
+      expect(Date.now() - started).to.be.at.least(25);
+      expect(env.server.requests.find((r) => r.verb === "get")?.fault).to.equal("delay");
+    });
+
+    it("can reset the connection of a watch instead of ending it", async () => {
+      env.server.injectFault({ match: { verb: "watch", resource: "clusters" }, action: { kind: "dropWatch", afterEvents: 2, mode: "reset" } });
+      const w = await collectWatch(env.kc, "/apis/cluster.kubesphere.io/v1alpha1/clusters");
+      const err = await w.done;
+      expect(w.events.map((e) => e.object.metadata.name)).to.deep.equal(["host", "member1"]);
+      expect(err, "a reset surfaces as an error, not a clean end").to.be.instanceOf(Error);
+    });
+
     it("drops a watch stream mid-way after N events", async () => {
       env.server.injectFault({ match: { verb: "watch", resource: "clusters" }, action: { kind: "dropWatch", afterEvents: 1 } });
       const w = await collectWatch(env.kc, "/apis/cluster.kubesphere.io/v1alpha1/clusters");
-      await w.done;
+      expect(await w.done).to.equal(null);
       expect(w.events.map((e) => e.object.metadata.name)).to.deep.equal(["host"]);
       expect(env.server.openWatchCount).to.equal(0);
     });
@@ -333,6 +351,13 @@ describe("simulator API server (through @kubernetes/client-node)", () => {
       expect(pods.items).to.have.length(1);
       expect(await env.core.readNamespacedPodLog({ namespace: "extension-devops", name: "helm-install-devops-abcdef-x2b4c", tailLines: 2 })).to.equal("two\nthree\n");
       expect(await env.core.readNamespacedPodLog({ namespace: "extension-devops", name: "helm-install-devops-abcdef-x2b4c", container: "helm" })).to.equal("one\ntwo\nthree\n");
+      // client-node's Log helper streams the same text.
+      const chunks: Buffer[] = [];
+      const sink = new Writable({ write(chunk: Buffer, _enc, cb) { chunks.push(chunk); cb(); } });
+      const req = await new k8s.Log(env.kc).log("extension-devops", "helm-install-devops-abcdef-x2b4c", "helm", sink, { tailLines: 1 });
+      await new Promise((resolve) => sink.on("finish", resolve));
+      void req;
+      expect(Buffer.concat(chunks).toString("utf8")).to.equal("three\n");
       const bad = await statusOf(env.core.readNamespacedPodLog({ namespace: "extension-devops", name: "helm-install-devops-abcdef-x2b4c", container: "nope" }));
       expect(bad.message).to.equal("container nope is not valid for pod helm-install-devops-abcdef-x2b4c");
     });
