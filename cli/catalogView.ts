@@ -6,6 +6,7 @@
 import * as semver from "semver";
 import type { Catalog, HostVersions } from "../components/catalog/catalog";
 import { versionsOf } from "../components/catalog/catalog";
+import { ANNOTATION_SPEC_SOURCE } from "../components/catalog/museumIndex";
 import { hostFit, recommendedVersion } from "../components/catalog/recommendedVersion";
 import type { Extension, ExtensionVersion, ExternalDependency } from "../components/kubesphere/types";
 import { LABEL_CATEGORY } from "../components/kubesphere/types";
@@ -137,7 +138,7 @@ export interface VersionRow {
   recommended: boolean;
   /** Whether this version is installed. */
   installed: boolean;
-  /** `spec.installationMode` (CRD default HostOnly). */
+  /** `spec.installationMode` (CRD default HostOnly; `unknown` for index-only specs). */
   installationMode: string;
   /** `spec.externalDependencies`. */
   dependencies: ExternalDependency[];
@@ -166,19 +167,29 @@ export function versionRows(evs: ExtensionVersion[], ext: Extension | undefined,
   const sorted = sortVersions(evs.map(versionOf)).map((v) => evs.find((ev) => versionOf(ev) === v)!);
   return sorted.map((ev) => {
     const fit = hostFit(ev, host.ksVersion, host.kubeVersion);
+    const partial = fromIndexOnly(ev);
     return {
       version: versionOf(ev),
       ksVersion: ev.spec.ksVersion || undefined,
       kubeVersion: ev.spec.kubeVersion || undefined,
-      fits: fit.fits ?? null,
-      fitReasons: fit.reasons,
+      fits: fit.fits === false ? false : partial ? null : fit.fits ?? null,
+      fitReasons: partial ? [...fit.reasons, INDEX_ONLY_NOTE] : fit.reasons,
       recommended: versionOf(ev) === recommended,
       installed: installed !== undefined && installed === versionOf(ev),
-      installationMode: ev.spec.installationMode ?? "HostOnly",
+      installationMode: ev.spec.installationMode ?? (partial ? "unknown" : "HostOnly"),
       dependencies: ev.spec.externalDependencies ?? [],
     };
   });
 }
+
+/** True for an ExtensionVersion built from a museum index without its chart archive (spec partly unknown). */
+export function fromIndexOnly(ev: ExtensionVersion): boolean {
+  return ev.metadata.annotations?.[ANNOTATION_SPEC_SOURCE] === "index";
+}
+
+/** The explanation shown for {@link fromIndexOnly} versions. */
+export const INDEX_ONLY_NOTE = "spec from the museum index alone: ksVersion, namespace, installationMode and dependencies are unknown " +
+  "(they live in extension.yaml inside the chart archive)";
 
 /** `gateway >= 1.0.2 (optional)` style text of a dependency. */
 export function describeDependency(d: ExternalDependency): string {

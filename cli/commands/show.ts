@@ -1,7 +1,9 @@
 /** `kubesphere-ext show NAME[@VERSION]`: one ExtensionVersion in detail. */
 import { UsageError } from "../errors";
 import { nameAtVersion } from "../args";
-import { describeDependency, describeHost, effectiveHost, english, recommendationFor, requireVersions, sortVersions } from "../catalogView";
+import {
+  describeDependency, describeHost, effectiveHost, english, fromIndexOnly, INDEX_ONLY_NOTE, recommendationFor, requireVersions, sortVersions,
+} from "../catalogView";
 import type { Command } from "../command";
 import { ExitCode } from "../errors";
 import { formatFields, writeData } from "../output";
@@ -53,6 +55,7 @@ export const showCommand: Command = {
       state: ext?.status?.state ?? "", installedVersion: ext?.status?.installedVersion,
       recommendedVersion: recommendationFor(evs, ext, host), versions: all,
       annotations: ev.metadata.annotations,
+      note: fromIndexOnly(ev) ? INDEX_ONLY_NOTE : undefined,
     };
     if (r.format !== "table") {
       writeData(r.stdout, r.format, data);
@@ -76,6 +79,7 @@ export const showCommand: Command = {
       ["Docs", data.docs],
       ["State", data.state === "" ? "not installed" : `${data.state}${data.installedVersion ? ` (installed version ${data.installedVersion})` : ""}`],
       ["Versions", `${all.join(", ")}${data.recommendedVersion ? ` (recommended: ${data.recommendedVersion})` : ""}`],
+      ["Note", data.note ? s.yellow(data.note) : undefined],
     ]));
     return ExitCode.Ok;
   },

@@ -43,10 +43,12 @@ export const versionsCommand: Command = {
         v.dependencies.map(describeDependency).join("; "),
       ]),
     ));
-    const notes = rows.filter((v) => v.fitReasons.length > 0);
-    if (notes.length > 0) {
+    // One line per distinct reason, naming the versions it applies to.
+    const byReason = new Map<string, string[]>();
+    for (const v of rows) for (const reason of v.fitReasons) byReason.set(reason, [...(byReason.get(reason) ?? []), v.version]);
+    if (byReason.size > 0) {
       r.stdout.write("\n");
-      for (const v of notes) r.stdout.write(`${v.version}: ${v.fitReasons.join("; ")}\n`);
+      for (const [reason, versions] of byReason) r.stdout.write(`${versions.join(", ")}: ${reason}\n`);
     }
     if (!rows.some((v) => v.recommended)) {
       r.stdout.write(`\n${s.yellow(host.ksVersion && host.kubeVersion ? "No version fits this host, so KubeSphere recommends none." : "No recommendation: the host versions are not all known.")}\n`);

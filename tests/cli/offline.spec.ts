@@ -199,6 +199,17 @@ describe("kubesphere-ext against the static fixture", () => {
       expect(YAML.parse(r.stdout).spec.extension).to.deep.equal({ name: "gateway", version: "1.0.5" });
       expect(r.stderr).to.match(/warning: .*no chart archive found for 36 version/);
     });
+
+    it("versions and show say what a museum index alone cannot tell", async () => {
+      const args = ["--catalog", MUSEUM_INDEX, "--ks-version", "v4.1.3", "--kube-version", "v1.30.4"];
+      const v = JSON.parse((await runCli(["versions", "devops", ...args, "-o", "json"])).stdout).versions[0];
+      expect(v).to.deep.include({ version: "1.1.1", kubeVersion: ">=1.19.0-0", fits: null, installationMode: "unknown" });
+      expect(v.fitReasons).to.deep.equal(["spec from the museum index alone: ksVersion, namespace, installationMode and dependencies are unknown (they live in extension.yaml inside the chart archive)"]);
+      const table = await runCli(["versions", "devops", ...args]);
+      expect(table.stdout).to.include("\n1.1.1, 1.1.2, 1.1.3: spec from the museum index alone");
+      const show = await runCli(["show", "devops@1.1.2", ...args]);
+      expect(show.stdout).to.match(/Note:\s+spec from the museum index alone/);
+    });
   });
 
   describe("usage errors (exit 2)", () => {
