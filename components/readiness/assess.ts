@@ -150,6 +150,9 @@ export interface InstallPlanAssessment {
 
 const S = InstallPlanState;
 
+/** How the controller words failures it hits itself, before any Job exists (BEHAVIOR §2.2, §2.5). */
+const CONTROLLER_FAILURE = /^failed to (install|upgrade) extension:/i;
+
 function stateOf(s: InstallationStatus | undefined): string {
   return s?.state ?? "";
 }
@@ -244,9 +247,16 @@ function assessInstallation(
       if (versionOk && hashOk) {
         return { ...base, status: "Failed", message: `${state}: ${cause}` };
       }
-      // Failure before a Job: configHash/version keep their old values and the controller retries.
-      const preJob = `${state} before an executor Job was created (the controller keeps retrying on its own): ${cause}`;
-      return { ...base, status: "Progressing", message: preJob, preJobFailure: cause };
+      // Version or hash is not the applied one. Either the failure happened before a Job (chart
+      // download, Repository, RBAC: configHash/version keep their old values and the controller
+      // retries, §6.4), worded by the controller as "Failed to install/upgrade extension: ...", or it
+      // is the previous spec's failure (e.g. right after setting `retry`) that the controller has
+      // not replaced yet.
+      if (CONTROLLER_FAILURE.test(cause)) {
+        const preJob = `${state} before an executor Job was created (the controller keeps retrying on its own): ${cause}`;
+        return { ...base, status: "Progressing", message: preJob, preJobFailure: cause };
+      }
+      return { ...base, status: "Progressing", message: `the ${state} shown belongs to the previous spec (status.version ${JSON.stringify(s?.version ?? "")}, configHash ${JSON.stringify(s?.configHash ?? "")}): ${cause}; waiting for the controller to act on the applied spec` };
     }
     case S.Installing:
     case S.Upgrading: {
