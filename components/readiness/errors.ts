@@ -29,14 +29,23 @@ export interface PlanProblemDetails {
 
 /** The extension's install, upgrade or uninstall failed (the controller will not retry it by itself). */
 export class InstallPlanFailedError extends Error implements PlanProblemDetails {
+  /** Plan name. */
   declare readonly planName: string;
+  /** `install` (waiting for ready) or `delete` (waiting for it to be gone). */
   declare readonly phase: "install" | "delete";
+  /** The assessment that ended the wait. */
   declare readonly assessment: InstallPlanAssessment;
+  /** State of the failed scope (`InstallFailed`, `UpgradeFailed`, `UninstallFailed`, `Installing`...). */
   declare readonly state: string;
+  /** The controller's `conditions[0].message` (Failed) or the stall explanation (Stalled). */
   declare readonly conditionMessage: string;
+  /** The member cluster whose agent failed; undefined for the host. */
   declare readonly cluster?: string;
+  /** Executor Job of the failed scope. */
   declare readonly jobName?: string;
+  /** Namespace of that Job (the host's `status.targetNamespace`). */
   declare readonly jobNamespace?: string;
+  /** Log tails of the Job's pod, fetched when the failure was seen. */
   declare readonly logs?: ContainerLog[];
 
   /** @param message full text (from `formatFailure`); @param details the structured fields. */
