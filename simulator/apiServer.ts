@@ -32,8 +32,12 @@
  * - `pods/<name>/log` with `container` and `tailLines`: the text is the pod annotation
  *   `logs.simulator.kubesphere.io/<container>` (see {@link POD_LOG_ANNOTATION_PREFIX}).
  *
- * Not served: Table conversion (kubectl falls back to its own printing), OpenAPI (use kubectl
- * `--validate=false`), `deletecollection`, protobuf, TLS (loopback HTTP only).
+ * - Table output for kubectl (`Accept: ...;as=Table`): NAME plus the CRD printer columns (see
+ *   `table.ts`), for GET, LIST and watch.
+ *
+ * Not served: OpenAPI (use kubectl `--validate=false`), `deletecollection`, protobuf, TLS
+ * (loopback HTTP only; kubectl sends no bearer token over http, so start the server with
+ * `token: null` for kubectl).
  *
  * Errors are real `Status` objects. Every request is recorded in {@link FakeKubeApiServer.requests}
  * (method, path, query, verb, resource; never headers). The store is reachable in-process as
@@ -48,6 +52,7 @@ import { HttpFaults, type FaultHandle, type FaultRule, type RequestRecord, type 
 import { applyMergePatch } from "./patch";
 import { apiVersionOf, RESOURCE_TYPES, resourceTypeFor, type ResourceType } from "./resources";
 import { ObjectStore, type KubeObject, type ObjectStoreOptions, type StoreWatch } from "./store";
+import { toTable, wantsTable } from "./table";
 
 /** Pod annotations with this prefix hold the container's log text (`logs.simulator.kubesphere.io/helm`). */
 export const POD_LOG_ANNOTATION_PREFIX = "logs.simulator.kubesphere.io/";
@@ -329,9 +334,13 @@ export class FakeKubeApiServer {
       return this.podLog(res, store.mustGet(type, name, namespace), record.query);
     }
 
+    const table = wantsTable(req.headers.accept);
+    const includeObject = record.query.includeObject ?? "Metadata";
     switch (record.verb) {
-      case "get":
-        return sendJson(res, 200, store.mustGet(type, name!, namespace));
+      case "get": {
+        const obj = store.mustGet(type, name!, namespace);
+        return sendJson(res, 200, table ? toTable(type, [obj], String(obj.metadata.resourceVersion), includeObject, this.clock.now()) : obj);
+      }
       case "list": {
         const result = store.list(type, {
           namespace, labelSelector: record.query.labelSelector, fieldSelector: record.query.fieldSelector,
@@ -339,10 +348,11 @@ export class FakeKubeApiServer {
         });
         const metadata: Record<string, string> = { resourceVersion: result.resourceVersion };
         if (result.continue) metadata.continue = result.continue;
+        if (table) return sendJson(res, 200, { ...toTable(type, result.items, result.resourceVersion, includeObject, this.clock.now()), metadata });
         return sendJson(res, 200, { apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata, items: result.items });
       }
       case "watch":
-        return this.watch(res, type, namespace, record.query, dropWatch);
+        return this.watch(res, type, namespace, record.query, dropWatch, table);
       case "create": {
         if (name !== undefined) throw methodNotAllowed(`POST is not supported on a named ${type.kind}`);
         const obj = parseJson(body) as KubeObject;
@@ -440,7 +450,7 @@ export class FakeKubeApiServer {
     res.end(text);
   }
 
-  private watch(res: http.ServerResponse, type: ResourceType, namespace: string | undefined, query: Record<string, string>, drop?: Extract<FaultRule["action"], { kind: "dropWatch" }>): void {
+  private watch(res: http.ServerResponse, type: ResourceType, namespace: string | undefined, query: Record<string, string>, drop?: Extract<FaultRule["action"], { kind: "dropWatch" }>, table = false): void {
     let sent = 0;
     let stopped = false;
     let storeWatch: StoreWatch | undefined;
@@ -480,7 +490,9 @@ export class FakeKubeApiServer {
     try {
       storeWatch = this.store.watch(type, {
         namespace, labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, resourceVersion: query.resourceVersion,
-      }, (event) => write(event));
+      }, (event) => write(table
+        ? { type: event.type, object: toTable(type, [event.object], String(event.object.metadata.resourceVersion), query.includeObject ?? "Metadata", this.clock.now()) }
+        : event));
     } catch (e) {
       if (e instanceof ApiError) {
         res.write(`${JSON.stringify({ type: "ERROR", object: e.status })}\n`);

@@ -50,3 +50,4 @@ export * from "./kubeClient";
 export * from "./scheduler";
 export * from "./executor";
 export * from "./controller";
+export * from "./table";

@@ -13,6 +13,11 @@
  *
  *     node bin/simulator/main.js --serve [--port 0] [--write-kubeconfig kc.yaml] [--members m1]
  *                                [--ks-version v4.1.3] [--kube-version v1.30.4] [--faults faults.yaml]
+ *                                [--anonymous]
+ *
+ * `--anonymous` turns the bearer-token check off: kubectl does not send tokens over plain http,
+ * so use it when pointing kubectl at the served kubeconfig (with `--validate=false` for apply,
+ * since no OpenAPI is served).
  *
  * It runs until SIGINT/SIGTERM. Log lines go to stdout; the first line with `--serve` is
  * `listening <url>`. A faults file is YAML: `{ faults: [ExecutorFault...], unschedulableClusters: [...],
@@ -48,15 +53,17 @@ export interface MainArgs {
   writeKubeconfig?: string;
   ksVersion?: string;
   kubeVersion?: string;
+  /** `--serve`: accept requests without a bearer token (kubectl sends none over plain http). */
+  anonymous: boolean;
 }
 
 const USAGE = "usage: main.js (--kubeconfig FILE [--context NAME] | --serve [--port N] [--write-kubeconfig FILE]) "
   + "[--faults FILE] [--seed N] [--time-scale X] [--host-cluster NAME] [--load-catalog [DIR]] [--members a,b] "
-  + "[--ks-version V] [--kube-version V]";
+  + "[--ks-version V] [--kube-version V] [--anonymous]";
 
 /** Parses argv (without `node main.js`). Throws with the usage text on errors. */
 export function parseArgs(argv: string[]): MainArgs {
-  const args: MainArgs = { seed: 1, hostCluster: "host", members: [], serve: false, port: 0 };
+  const args: MainArgs = { seed: 1, hostCluster: "host", members: [], serve: false, port: 0, anonymous: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -73,6 +80,7 @@ export function parseArgs(argv: string[]): MainArgs {
       case "--host-cluster": args.hostCluster = value(); break;
       case "--members": args.members = value().split(",").map((s) => s.trim()).filter((s) => s !== ""); break;
       case "--serve": args.serve = true; break;
+      case "--anonymous": args.anonymous = true; break;
       case "--port": args.port = Number(value()); break;
       case "--write-kubeconfig": args.writeKubeconfig = value(); break;
       case "--ks-version": args.ksVersion = value(); break;
@@ -116,7 +124,9 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
   let client: SimKubeClient;
   let server: FakeKubeApiServer | undefined;
   if (args.serve) {
-    server = await FakeKubeApiServer.start({ port: args.port, kapisVersion: args.ksVersion, kubernetesVersion: args.kubeVersion });
+    server = await FakeKubeApiServer.start({
+      port: args.port, kapisVersion: args.ksVersion, kubernetesVersion: args.kubeVersion, token: args.anonymous ? null : undefined,
+    });
     loadCatalogInto(server.store, { dir: typeof args.loadCatalog === "string" ? args.loadCatalog : undefined, members: args.members });
     const kc = kubeconfigFor(server);
     if (args.writeKubeconfig) fs.writeFileSync(args.writeKubeconfig, kc, { mode: 0o600 });

@@ -8,6 +8,7 @@ import { Writable } from "node:stream";
 import { expect } from "chai";
 import { ManualClock } from "../../simulator/clock";
 import { POD_LOG_ANNOTATION_PREFIX } from "../../simulator/apiServer";
+import { humanDuration } from "../../simulator/table";
 import { startFakeCluster, type FakeCluster } from "../support/fakeApiServer";
 import { collectWatch } from "../support/watchCollector";
 
@@ -105,6 +106,28 @@ describe("simulator API server (through @kubernetes/client-node)", () => {
       expect(body.resources.filter((x) => x.categories?.includes("extensions")).map((x) => x.name).sort())
         .to.deep.equal(["categories", "extensions", "extensionversions", "installplans", "repositories"]);
       expect(body.resources.every((x) => x.namespaced === false)).to.equal(true);
+    });
+
+    it("answers kubectl's Table requests with NAME plus the CRD printer columns, or NAME and AGE", async () => {
+      const TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+      const get = async (path: string): Promise<{ columnDefinitions: Array<{ name: string }>; rows: Array<{ cells: unknown[]; object: { kind: string } }> }> =>
+        (await (await fetch(`${env.server.url}${path}`, { headers: { Authorization: `Bearer ${env.server.token}`, Accept: TABLE } })).json()) as never;
+      await env.custom.createClusterCustomObject({ ...KS, plural: "installplans", body: { ...plan("devops"), status: { state: "Installing" } } });
+      const plans = await get("/apis/kubesphere.io/v1alpha1/installplans");
+      expect(plans.columnDefinitions.map((c) => c.name)).to.deep.equal(["Name", "State"]);
+      expect(plans.rows.map((r) => r.cells)).to.deep.equal([["devops", "Installing"]]);
+      expect(plans.rows[0].object.kind).to.equal("PartialObjectMetadata");
+      clock.advance(185_000);
+      const evs = await get("/apis/kubesphere.io/v1alpha1/extensionversions/devops-1.1.1");
+      expect(evs.columnDefinitions.map((c) => c.name)).to.deep.equal(["Name", "Age"]);
+      expect(evs.rows[0].cells).to.deep.equal(["devops-1.1.1", "3m5s"]);
+      const clusters = await get("/apis/cluster.kubesphere.io/v1alpha1/clusters");
+      expect(clusters.rows.map((r) => r.cells)).to.deep.equal([["host", "simulator", "v1.30.4"], ["member1", "simulator", "v1.30.4"]]);
+    });
+
+    it("prints ages like apimachinery's HumanDuration", () => {
+      const cases: Array<[number, string]> = [[-5000, "<invalid>"], [-500, "0s"], [59_000, "59s"], [125_000, "2m5s"], [600_000, "10m"], [3 * 3600_000 + 60_000, "3h1m"], [30 * 3600_000, "30h"], [50 * 3600_000, "2d2h"], [400 * 86400_000, "400d"], [3 * 365 * 86400_000 + 86400_000, "3y1d"]];
+      for (const [ms, text] of cases) expect(humanDuration(ms), String(ms)).to.equal(text);
     });
 
     it("rejects requests without the bearer token with 401", async () => {
