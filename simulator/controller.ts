@@ -456,7 +456,15 @@ export class ControllerSimulator {
     const selector = `kubesphere.io/managed=true,${LABEL_EXTENSION_REF}=${plan.spec.extension.name}`;
     for (const type of ["jobs", "configmaps"]) {
       for (const o of await this.client.list(type, { namespace: ns, labelSelector: selector })) {
-        if (!current.has(o.metadata.labels?.name ?? "")) await this.client.delete(type, o.metadata.name, ns);
+        if (current.has(o.metadata.labels?.name ?? "")) continue;
+        await this.client.delete(type, o.metadata.name, ns);
+        // Pods go with their Job through garbage collection; delete them explicitly as well so
+        // that an API server without kube-controller-manager (the e2e harness) ends up the same.
+        if (type === "jobs") {
+          for (const pod of await this.client.list("pods", { namespace: ns, labelSelector: `job-name=${o.metadata.name}` })) {
+            await this.client.delete("pods", pod.metadata.name, ns);
+          }
+        }
       }
     }
   }

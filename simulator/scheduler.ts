@@ -42,7 +42,10 @@ export interface SchedulerOptions {
 
 /** Options of {@link Scheduler.settle}. */
 export interface SettleOptions {
-  /** Stop as soon as this returns true (checked after every step). */
+  /**
+   * Stop as soon as this returns true (checked before every step). Throws when the simulator
+   * becomes idle without it holding.
+   */
   until?: () => boolean | Promise<boolean>;
   /** Give up (throw) after this many steps. Defaults to 10000. */
   maxSteps?: number;
@@ -160,7 +163,8 @@ export class Scheduler {
 
   /**
    * Manual mode: steps until nothing is left (or `until` holds). Throws after `maxSteps` steps,
-   * listing what is still pending, so a livelock shows up as a test failure rather than a hang.
+   * listing what is still pending, so a livelock shows up as a test failure rather than a hang,
+   * and when it goes idle with an unmet `until`.
    */
   async settle(options: SettleOptions = {}): Promise<void> {
     const max = options.maxSteps ?? 10000;
@@ -169,7 +173,11 @@ export class Scheduler {
       if (!(await this.step())) {
         // Let promise callbacks (e.g. HTTP watch deliveries) queue more work before deciding.
         await new Promise((r) => setImmediate(r));
-        if (this.pending === 0) return;
+        if (this.pending > 0) continue;
+        if (options.until && !(await options.until())) {
+          throw new Error("simulator became idle before the `until` condition of settle() held");
+        }
+        return;
       }
     }
     throw new Error(`simulator did not settle after ${max} steps; queued: [${this.queue.join(", ")}], timers: [${this.pendingTimers.join(", ")}]`);
