@@ -20,7 +20,8 @@
  * since no OpenAPI is served).
  *
  * It runs until SIGINT/SIGTERM. Log lines go to stdout; the first line with `--serve` is
- * `listening <url>`. A faults file is YAML: `{ faults: [ExecutorFault...], unschedulableClusters: [...],
+ * `listening <url>`, and once the watches are established it prints
+ * `controller simulator running (...); watching InstallPlans, ...` (the e2e ready marker). A faults file is YAML: `{ faults: [ExecutorFault...], unschedulableClusters: [...],
  * notReadyClusters: [...] }` (see `controllerFaults.ts`).
  *
  * Pod logs: against a real kube-apiserver there is no kubelet, so `kubectl logs` cannot work.
@@ -151,7 +152,8 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     client, mode: "auto", seed: args.seed, timeScale: args.timeScale, hostCluster: args.hostCluster,
     faults: faults.faults, logger: out,
   });
-  out(`controller simulator running (seed ${args.seed}, ${(faults.faults ?? []).length} fault(s))`);
+  // The e2e harness waits for this line (E2E_SIMULATOR_READY_REGEX, e.g. "watching").
+  out(`controller simulator running (seed ${args.seed}, ${(faults.faults ?? []).length} fault(s)); watching InstallPlans, Jobs, ExtensionVersions and Clusters`);
   return async () => {
     sim.stop();
     await server?.close();

@@ -62,6 +62,7 @@ describe("controller simulator over HTTP (auto mode)", () => {
     const stop = await main(["--serve", "--write-kubeconfig", kubeconfig, "--members", "member1", "--faults", faults, "--ks-version", "v4.1.2"], (l) => lines.push(l));
     try {
       expect(lines[0]).to.match(/^listening http:\/\/127\.0\.0\.1:\d+$/u);
+      expect(lines[1]).to.match(/^controller simulator running \(seed 1, 1 fault\(s\)\); watching /u);
       const kc = new k8s.KubeConfig();
       kc.loadFromFile(kubeconfig);
       const custom = kc.makeApiClient(k8s.CustomObjectsApi);
