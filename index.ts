@@ -4,7 +4,13 @@
  * The component (`KubeSphereExtension`) and the pieces it is built from, exported so that tools,
  * tests and the CLI share one code path: catalogs, `resolveExtension`, the dependency graph.
  */
-export { KubeSphereExtension } from "./components/extension";
+export { KubeSphereExtension, installPlanOf, readinessOf } from "./components/extension";
+export { KubeSphereExtensionSet } from "./components/extensionSet";
+export type { KubeSphereExtensionSetArgs, ExtensionEntryArgs } from "./components/extensionSet";
+export { InstallPlanReadiness } from "./components/readiness/dynamicReadiness";
+export { waitForInstallPlan, waitForInstallPlanDeletion } from "./components/readiness/waiter";
+export { assessInstallPlan } from "./components/readiness/assess";
+export type { ExpectedInstallPlan } from "./components/readiness/assess";
 export type {
   KubeSphereExtensionArgs, KubeSphereExtensionOptions, ClusterSchedulingArgs, LabelSelectorArgs,
   LabelSelectorRequirementArgs, ClusterStateOutput,

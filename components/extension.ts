@@ -22,7 +22,10 @@ import { ExtensionResolutionError } from "./resolve/errors";
 import type { ExtensionRequest } from "./resolve/request";
 import { resolveExtension, ResolvedExtension } from "./resolve/resolve";
 import { DependencyCycleError } from "./graph/dependencyGraph";
-import { awaitExtensionReady, ReadinessResult, ReadinessWaiter } from "./readinessGlue";
+import { ProgressReporter, reportProgress } from "./readinessGlue";
+import { InstallPlanReadiness } from "./readiness/dynamicReadiness";
+import { expectedInstallPlan } from "./readiness/expected";
+import type { ExpectedInstallPlan } from "./readiness/assess";
 
 /** A Kubernetes label-selector requirement (`operator`: `In`, `NotIn`, `Exists` or `DoesNotExist`). */
 export interface LabelSelectorRequirementArgs {
@@ -105,8 +108,17 @@ export interface KubeSphereExtensionArgs {
   ksVersion?: pulumi.Input<string>;
   /** Kubernetes version of the host, e.g. `v1.30.4`; overrides discovery. */
   kubeVersion?: pulumi.Input<string>;
-  /** Don't wait for readiness on `up` (the plan is applied and the component returns). Defaults to `false`. */
-  skipAwait?: pulumi.Input<boolean>;
+  /**
+   * Seconds to wait for the uninstall when the extension is removed (or on `pulumi destroy`); the
+   * component deletes the InstallPlan itself and reports `UninstallFailed` with the uninstall Job's
+   * log, or a deletion that can never finish (its ExtensionVersion is gone). Defaults to 900.
+   */
+  deleteTimeoutSeconds?: pulumi.Input<number>;
+  /**
+   * On removal, add `kubesphere.io/force-delete` first: KubeSphere then uninstalls the host release
+   * without hooks (the documented escape hatch for a stuck uninstall). Defaults to `false`.
+   */
+  forceDeleteOnDestroy?: pulumi.Input<boolean>;
   /**
    * Seconds to wait for the extension to be installed. Defaults to the `customTimeouts` option
    * (create/update), else 900 (Helm's own timeout is 10 minutes, plus chart download).
@@ -118,8 +130,11 @@ export interface KubeSphereExtensionArgs {
 export interface KubeSphereExtensionOptions extends pulumi.ComponentResourceOptions {
   /** Use this catalog instead of reading the cluster (tests, offline previews, custom sources). */
   catalog?: Catalog;
-  /** Replaces the readiness wait (tests; custom waiting). Defaults to watching the InstallPlan. */
-  readinessWaiter?: ReadinessWaiter;
+  /**
+   * Replaces the in-program progress reporter (tests). The authoritative wait is the
+   * `InstallPlanReadiness` child resource; the reporter only shows state changes in `pulumi up`.
+   */
+  progressReporter?: ProgressReporter;
 }
 
 /** Per-cluster readiness as exposed in outputs. */
@@ -131,6 +146,20 @@ export interface ClusterStateOutput {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 900;
+
+// Child resources are kept out of the class's fields: Pulumi's component analyzer (multi-language
+// schema) treats every field as an output and cannot describe these classes.
+const children = new WeakMap<KubeSphereExtension, { installPlan: k8s.apiextensions.CustomResource; readiness: InstallPlanReadiness }>();
+
+/** The `InstallPlan` child resource of an extension (e.g. for `dependsOn` or `pulumi.export`). */
+export function installPlanOf(ext: KubeSphereExtension): k8s.apiextensions.CustomResource {
+  return children.get(ext)!.installPlan;
+}
+
+/** The readiness child resource of an extension (waits until installed; on removal, uninstalled). */
+export function readinessOf(ext: KubeSphereExtension): InstallPlanReadiness {
+  return children.get(ext)!.readiness;
+}
 
 function parseDuration(text: string | undefined): number | undefined {
   if (!text) return undefined;
@@ -155,7 +184,6 @@ export interface PlainExtensionInputs {
   clusterNames?: string[];
   ksVersion?: string;
   kubeVersion?: string;
-  skipAwait?: boolean;
   timeoutSeconds?: number;
 }
 
@@ -201,7 +229,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
   declare public readonly requiredDependencies: pulumi.Output<string[]>;
   /** Clusters the agents are scheduled to. */
   declare public readonly targetClusters: pulumi.Output<string[]>;
-  /** `status.state` once awaited (`Installed`), or the state seen when waiting was skipped. */
+  /** `status.state` once awaited (`Installed`). */
   declare public readonly state: pulumi.Output<string>;
   /** Version the controller reports installed (`status.version`) once awaited. */
   declare public readonly installedVersion: pulumi.Output<string>;
@@ -211,11 +239,9 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
   declare public readonly clusterStates: pulumi.Output<{ [cluster: string]: ClusterStateOutput }>;
   /** The InstallPlan object as emitted. */
   declare public readonly installPlanSpec: pulumi.Output<{ [key: string]: any }>;
-  /** The `InstallPlan` child resource. */
-  public readonly installPlan: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: KubeSphereExtensionArgs, opts: KubeSphereExtensionOptions = {}) {
-    const { catalog: injectedCatalog, readinessWaiter, ...componentOpts } = opts;
+    const { catalog: injectedCatalog, progressReporter, ...componentOpts } = opts;
     super("kubesphere:index:KubeSphereExtension", name, {}, componentOpts);
 
     const provider = this.getProvider("kubernetes::") as pulumi.ProviderResource | undefined;
@@ -228,7 +254,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       config: args.config, configYaml: args.configYaml, clusterScheduling: args.clusterScheduling,
       allowDowngrade: args.allowDowngrade, retry: args.retry, kubeconfig: args.kubeconfig, context: args.context,
       catalogPaths: args.catalogPaths, installedExtensions: args.installedExtensions, clusterNames: args.clusterNames,
-      ksVersion: args.ksVersion, kubeVersion: args.kubeVersion, skipAwait: args.skipAwait, timeoutSeconds: args.timeoutSeconds,
+      ksVersion: args.ksVersion, kubeVersion: args.kubeVersion, timeoutSeconds: args.timeoutSeconds,
     }).apply((a) => ({
       request: {
         name: a.name, version: a.version, enabled: a.enabled, upgradeStrategy: a.upgradeStrategy,
@@ -237,29 +263,25 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       },
       kubeconfig: a.kubeconfig, context: a.context, catalogPaths: a.catalogPaths,
       installedExtensions: a.installedExtensions, clusterNames: a.clusterNames,
-      ksVersion: a.ksVersion, kubeVersion: a.kubeVersion, skipAwait: a.skipAwait, timeoutSeconds: a.timeoutSeconds,
+      ksVersion: a.ksVersion, kubeVersion: a.kubeVersion, timeoutSeconds: a.timeoutSeconds,
     })));
 
     // Registered with the program so that other extensions can be ordered after this one.
     let resolveName!: (v: string | undefined) => void;
     let resolveVersion!: (v: string | undefined) => void;
     let resolveRequires!: (v: string[]) => void;
-    let settleReady!: { resolve: () => void; reject: (e: unknown) => void };
     const self: DeclaredExtension = {
       name: new Promise((r) => (resolveName = r)),
       version: new Promise((r) => (resolveVersion = r)),
       requires: new Promise((r) => (resolveRequires = r)),
       resource: this,
-      ready: new Promise<void>((resolve, reject) => (settleReady = { resolve, reject })),
     };
-    self.ready.catch(() => undefined); // reported by this component; dependents only need ordering
     declareExtension(group, self);
     pulumi.output(args.name).apply((n) => { resolveName(n); return n; });
     pulumi.output(args.version).apply((v) => { resolveVersion(v); return v; });
 
     const fail = (e: unknown): never => {
       resolveRequires([]);
-      settleReady.reject(e);
       if (e instanceof ExtensionResolutionError || e instanceof DependencyCycleError) {
         throw new pulumi.ResourceError(e.message, this, true);
       }
@@ -284,21 +306,15 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       }
     });
 
-    // Declared dependencies are applied first and must be READY before this plan is written.
+    // Declared dependencies are applied first: depending on their components means depending on their
+    // InstallPlan and InstallPlanReadiness children, so this plan is written only once they are READY.
     const dependsOn: Promise<pulumi.Resource[]> = new Promise((resolveDeps, rejectDeps) => {
       resolved.apply(async (r) => {
         try {
           const deps: pulumi.Resource[] = [];
           for (const d of r.dependencies.filter((x) => x.satisfiedBy === "declared")) {
             const entry = await findDeclared(group, d.name, self);
-            if (!entry) continue;
-            deps.push(entry.resource);
-            if (!pulumi.runtime.isDryRun()) {
-              await entry.ready.catch((e) => {
-                throw new pulumi.ResourceError(`not applied because its dependency ${d.name} did not become ready: ` +
-                  `${(e as Error)?.message ?? e}`, this, true);
-              });
-            }
+            if (entry) deps.push(entry.resource);
           }
           resolveDeps(deps);
         } catch (e) {
@@ -310,7 +326,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
     dependsOn.catch(() => undefined);
 
     const planObject: pulumi.Output<InstallPlan> = resolved.apply((r) => r.installPlan);
-    this.installPlan = new k8s.apiextensions.CustomResource(`${name}-installplan`, {
+    const installPlan = new k8s.apiextensions.CustomResource(`${name}-installplan`, {
       apiVersion: "kubesphere.io/v1alpha1",
       kind: "InstallPlan",
       metadata: planObject.apply((p) => ({ name: p.metadata.name, annotations: p.metadata.annotations })),
@@ -322,36 +338,36 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       deleteBeforeReplace: true,
     });
 
-    // Readiness: on `up`, once the plan is applied, wait until the controller reports exactly this spec installed.
+    // Readiness: the authoritative wait is a child resource (so `dependsOn: [thisComponent]` means
+    // "after it is ready", and removal waits for the uninstall with its cause); a best-effort watcher
+    // in the program shows each state change in `pulumi up`.
     const timeoutFromOpts = parseDuration(opts.customTimeouts?.create) ?? parseDuration(opts.customTimeouts?.update);
-    const readiness: pulumi.Output<ReadinessResult> = pulumi.all([resolved, plainInputs, this.installPlan.metadata])
-      .apply(async ([r, inputs]) => {
-        const preview = pulumi.runtime.isDryRun();
-        if (preview || inputs.skipAwait) {
-          const result: ReadinessResult = {
-            state: r.installedState ?? "", installedVersion: r.installedVersion ?? "",
-            jobName: r.existingPlan?.status?.jobName ?? "", clusterStates: {},
-            targetNamespace: r.targetNamespace,
-          };
-          settleReady.resolve();
-          return result;
-        }
-        try {
-          const result = await (readinessWaiter ?? awaitExtensionReady)({
-            resolved: r,
-            kubeconfig: inputs.kubeconfig,
-            context: inputs.context,
-            catalog: injectedCatalog,
-            timeoutSeconds: inputs.timeoutSeconds ?? timeoutFromOpts ?? DEFAULT_TIMEOUT_SECONDS,
-            log: (msg) => pulumi.log.info(msg, this),
-          });
-          settleReady.resolve();
-          return result;
-        } catch (e) {
-          settleReady.reject(e);
-          throw new pulumi.ResourceError((e as Error)?.message ?? String(e), this, true);
-        }
-      });
+    const deleteTimeoutFromOpts = parseDuration(opts.customTimeouts?.delete);
+    const expected: pulumi.Output<ExpectedInstallPlan> = resolved.apply((r) => expectedInstallPlan({
+      plan: r.installPlan, targetClusters: r.targetClusters, previous: r.existingPlan,
+    }));
+    const timeoutSeconds = plainInputs.apply((i) => i.timeoutSeconds ?? timeoutFromOpts ?? DEFAULT_TIMEOUT_SECONDS);
+    const readiness = new InstallPlanReadiness(`${name}-readiness`, {
+      planName: installPlan.metadata.name,
+      expected,
+      kubeconfig: args.kubeconfig,
+      context: args.context,
+      timeoutSeconds,
+      deleteTimeoutSeconds: pulumi.output(args.deleteTimeoutSeconds).apply((d) => d ?? deleteTimeoutFromOpts ?? DEFAULT_TIMEOUT_SECONDS),
+      forceDeleteOnDestroy: args.forceDeleteOnDestroy,
+      retry: args.retry,
+    }, { parent: this, dependsOn: [installPlan] });
+
+    if (!pulumi.runtime.isDryRun()) {
+      const reporter = progressReporter ?? reportProgress;
+      pulumi.all([resolved, plainInputs, expected, timeoutSeconds, installPlan.metadata]).apply(
+        async ([r, inputs, exp, t]) => {
+          await reporter({
+            planName: r.installPlan.metadata.name, expected: exp, kubeconfig: inputs.kubeconfig, context: inputs.context,
+            timeoutSeconds: t, log: (msg) => pulumi.log.info(msg, this),
+          }).catch(() => undefined); // the readiness resource reports failures
+        });
+    }
 
     this.extensionName = resolved.apply((r) => r.name);
     this.version = resolved.apply((r) => r.version);
@@ -364,10 +380,11 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
     this.targetClusters = resolved.apply((r) => r.targetClusters);
     this.requiredDependencies = resolved.apply((r) => r.dependencies.filter((d) => d.required).map((d) => d.name));
     this.installPlanSpec = planObject.apply((p) => p as unknown as { [key: string]: any });
-    this.state = readiness.apply((x) => x.state);
-    this.installedVersion = readiness.apply((x) => x.installedVersion);
-    this.jobName = readiness.apply((x) => x.jobName);
-    this.clusterStates = readiness.apply((x) => x.clusterStates);
+    this.state = readiness.state;
+    this.installedVersion = readiness.installedVersion;
+    this.jobName = readiness.jobName;
+    this.clusterStates = readiness.clusterStates;
+    children.set(this, { installPlan, readiness });
 
     this.registerOutputs({
       [ComponentOutputs.extensionName]: this.extensionName,

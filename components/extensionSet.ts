@@ -54,7 +54,7 @@ export class KubeSphereExtensionSet extends pulumi.ComponentResource {
   public readonly extensions: Record<string, KubeSphereExtension>;
 
   constructor(name: string, args: KubeSphereExtensionSetArgs, opts: KubeSphereExtensionOptions = {}) {
-    const { catalog, readinessWaiter, ...componentOpts } = opts;
+    const { catalog, progressReporter, ...componentOpts } = opts;
     super("kubesphere:index:KubeSphereExtensionSet", name, {}, componentOpts);
 
     const seen = new Set<string>();
@@ -71,7 +71,7 @@ export class KubeSphereExtensionSet extends pulumi.ComponentResource {
         ...e,
         kubeconfig: args.kubeconfig, context: args.context, catalogPaths: args.catalogPaths,
         ksVersion: args.ksVersion, kubeVersion: args.kubeVersion, timeoutSeconds: args.timeoutSeconds,
-      }, { parent: this, catalog, readinessWaiter });
+      }, { parent: this, catalog, progressReporter });
     }
 
     // The graph over the set, from each requested version's required externalDependencies.

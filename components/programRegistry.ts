@@ -15,10 +15,8 @@ export interface DeclaredExtension {
   version: Promise<string | undefined>;
   /** Names of the extensions this one requires, once resolved (`[]` when resolution failed). */
   requires: Promise<string[]>;
-  /** The component, for `dependsOn`. */
+  /** The component, for `dependsOn` (which expands to its InstallPlan and readiness children). */
   resource: pulumi.Resource;
-  /** Resolves when the extension is ready (or at once in preview); rejects when it failed. */
-  ready: Promise<void>;
 }
 
 const groups = new Map<string, DeclaredExtension[]>();

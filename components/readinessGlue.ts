@@ -1,44 +1,40 @@
 /**
- * The bridge between the component and the readiness waiter (`readiness/`): builds the expectation
- * from the resolved extension (Appendix A of BEHAVIOR.md) and runs the watch-based wait.
+ * Progress in `pulumi up`: while the `InstallPlanReadiness` child resource waits (in the dynamic
+ * provider's process, which cannot write to Pulumi's per-resource log), the program watches the
+ * same plan with the same waiter and logs each state change on the component, e.g.
+ * `devops: Installing → Installed (host), member1: Installing`. Best effort: failures are reported
+ * by the readiness resource, not here.
  */
-import type { Catalog } from "./catalog/catalog";
-import type { ResolvedExtension } from "./resolve/resolve";
+import { loadKubeConfig } from "./catalog/liveCatalog";
+import type { ExpectedInstallPlan } from "./readiness/assess";
+import { waitForInstallPlan } from "./readiness/waiter";
 
-/** What the component exposes once the wait ends. */
-export interface ReadinessResult {
-  /** `status.state` (`Installed` when ready). */
-  state: string;
-  /** `status.version`. */
-  installedVersion: string;
-  /** `status.targetNamespace`. */
-  targetNamespace: string;
-  /** `status.jobName`. */
-  jobName: string;
-  /** Per-cluster state and version. */
-  clusterStates: { [cluster: string]: { state: string; version?: string } };
-}
-
-/** Inputs of a readiness wait. */
-export interface ReadinessRequest {
-  /** The resolved extension (expected version, configHash, enabled, target clusters). */
-  resolved: ResolvedExtension;
-  /** Kubeconfig text (secret) or undefined for the default loading rules. */
+/** Inputs of a progress watch. */
+export interface ProgressRequest {
+  /** InstallPlan name. */
+  planName: string;
+  /** What the plan must show. */
+  expected: ExpectedInstallPlan;
+  /** Kubeconfig text (secret), or undefined for the default loading rules. */
   kubeconfig?: string;
   /** Kubeconfig context. */
   context?: string;
-  /** The catalog the component used (a static catalog means there is no cluster to watch). */
-  catalog?: Catalog;
-  /** Seconds before giving up with the last state seen. */
+  /** Seconds before giving up. */
   timeoutSeconds: number;
-  /** Progress lines (per-resource log). */
+  /** Writes one progress line to the component's log. */
   log: (message: string) => void;
 }
 
-/** A function that waits for readiness. */
-export type ReadinessWaiter = (req: ReadinessRequest) => Promise<ReadinessResult>;
+/** Watches a plan and logs its progress until it is ready, failed or timed out. */
+export type ProgressReporter = (req: ProgressRequest) => Promise<void>;
 
-/** Default waiter: watches the InstallPlan until it is ready for exactly this spec, or fails. */
-export const awaitExtensionReady: ReadinessWaiter = async () => {
-  throw new Error("readiness waiting is not wired yet");
+/** The default reporter: the readiness waiter with its progress callback routed to the log. */
+export const reportProgress: ProgressReporter = async (req) => {
+  await waitForInstallPlan({
+    kubeConfig: loadKubeConfig({ kubeconfig: req.kubeconfig, context: req.context }),
+    name: req.planName,
+    expected: req.expected,
+    timeoutMs: req.timeoutSeconds * 1000,
+    onProgress: (p) => { if (p.kind === "transition") req.log(p.message); },
+  });
 };

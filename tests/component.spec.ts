@@ -2,22 +2,11 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { KubeSphereExtension } from "../components/extension";
-import type { ReadinessRequest, ReadinessResult } from "../components/readinessGlue";
 import { fixtureCatalog } from "./support/sharedFixture";
-import { installMocks, Registration, settle, valueOf } from "./support/pulumiMocks";
+import { installMocks, READINESS_TYPE, Registration, SECRET_SIG, settle, silentProgress, valueOf, withoutSecrets } from "./support/pulumiMocks";
 
 const PLAN = "kubernetes:kubesphere.io/v1alpha1:InstallPlan";
 const COMPONENT = "kubesphere:index:KubeSphereExtension";
-
-/** A waiter that records the order in which extensions became ready. */
-function recordingWaiter(order: string[], delays: Record<string, number> = {}) {
-  return async (req: ReadinessRequest): Promise<ReadinessResult> => {
-    order.push(`wait:${req.resolved.name}`);
-    await new Promise((r) => setTimeout(r, delays[req.resolved.name] ?? 5));
-    order.push(`ready:${req.resolved.name}`);
-    return { state: "Installed", installedVersion: req.resolved.version, targetNamespace: req.resolved.targetNamespace, jobName: "helm-install-x", clusterStates: {} };
-  };
-}
 
 function plans(regs: Registration[]): Registration[] {
   return regs.filter((r) => r.type === PLAN);
@@ -33,7 +22,7 @@ describe("KubeSphereExtension under mocks", () => {
     it("emits exactly one InstallPlan as a child, named after the extension, with the resolved spec", async () => {
       const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
       const ext = new KubeSphereExtension("devops", { name: "devops", version: "1.1.2", config: { jenkins: { enabled: true } } },
-        { provider, catalog, readinessWaiter: recordingWaiter([]) });
+        { provider, catalog, progressReporter: silentProgress });
       expect(await valueOf(ext.version)).to.equal("1.1.2");
       expect(await valueOf(ext.state)).to.equal("Installed");
       await settle();
@@ -58,7 +47,7 @@ describe("KubeSphereExtension under mocks", () => {
 
     it("a bad version registers no InstallPlan and fails with the versions that exist", async () => {
       const before = plans(regs).length;
-      const ext = new KubeSphereExtension("bad", { name: "devops", version: "9.9.9" }, { catalog, readinessWaiter: recordingWaiter([]) });
+      const ext = new KubeSphereExtension("bad", { name: "devops", version: "9.9.9" }, { catalog, progressReporter: silentProgress });
       let message = "";
       try { await valueOf(ext.version); } catch (e) { message = (e as Error).message; }
       expect(message).to.match(/no ExtensionVersion "devops-9\.9\.9"/);
@@ -79,43 +68,42 @@ describe("KubeSphereExtension under mocks", () => {
   describe("ordering by externalDependencies", () => {
     beforeEach(async () => { regs = await installMocks(false); });
 
-    it("orders an extension after the one it requires, and waits for it to be ready", async () => {
-      const order: string[] = [];
-      const waiter = recordingWaiter(order, { "cert-manager": 30 });
+    it("orders an extension after the one it requires: its plan depends on the other's plan AND readiness", async () => {
       // Declared dependant-first on purpose: the order must come from the catalog, not the program.
-      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, readinessWaiter: waiter });
-      const cm = new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog, readinessWaiter: waiter });
+      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, progressReporter: silentProgress });
+      const cm = new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog, progressReporter: silentProgress });
       await valueOf(ob.state);
       await valueOf(cm.state);
       await settle();
-      const obPlan = plans(regs).find((p) => p.name === "ob-installplan")!;
-      const cmPlan = plans(regs).find((p) => p.name === "cm-installplan")!;
-      expect(obPlan.dependencies).to.include(cmPlan.urn);
+      const find = (type: string, n: string) => regs.find((r) => r.type === type && r.name === n)!;
+      const obPlan = find(PLAN, "ob-installplan");
+      const cmPlan = find(PLAN, "cm-installplan");
+      const cmReady = find(READINESS_TYPE, "cm-readiness");
+      // The engine creates ob's plan only after cm's readiness resource has been created, i.e. after
+      // cert-manager was reported Installed (the readiness provider's create is the wait).
+      expect(obPlan.dependencies).to.include.members([cmPlan.urn, cmReady.urn]);
       expect(cmPlan.dependencies).to.not.include(obPlan.urn);
-      expect(order).to.deep.equal(["wait:cert-manager", "ready:cert-manager", "wait:ob-operator", "ready:ob-operator"]);
-      expect(regs.findIndex((r) => r.name === "cm-installplan")).to.be.lessThan(regs.findIndex((r) => r.name === "ob-installplan"));
+      expect(find(READINESS_TYPE, "ob-readiness").dependencies).to.include(obPlan.urn);
+      expect(regs.indexOf(cmReady)).to.be.lessThan(regs.indexOf(obPlan));
     });
 
     it("orders a chain of three (alerting -> monitoring -> telemetry)", async () => {
-      const order: string[] = [];
-      const waiter = recordingWaiter(order);
       const names = [["alerting", "whizard-alerting", "1.0.3"], ["monitoring", "whizard-monitoring", "1.1.1"], ["telemetry", "whizard-telemetry", "1.2.2"]];
-      const exts = names.map(([n, e, v]) => new KubeSphereExtension(n, { name: e, version: v }, { catalog, readinessWaiter: waiter }));
+      const exts = names.map(([n, e, v]) => new KubeSphereExtension(n, { name: e, version: v }, { catalog, progressReporter: silentProgress }));
       await Promise.all(exts.map((x) => valueOf(x.state)));
       await settle();
-      const urn = (n: string) => plans(regs).find((p) => p.name === `${n}-installplan`)!.urn;
+      const urn = (type: string, n: string) => regs.find((p) => p.type === type && p.name === n)!.urn;
       const deps = (n: string) => plans(regs).find((p) => p.name === `${n}-installplan`)!.dependencies;
-      expect(deps("monitoring")).to.include(urn("telemetry"));
-      expect(deps("alerting")).to.include.members([urn("monitoring"), urn("telemetry")]);
+      expect(deps("monitoring")).to.include.members([urn(PLAN, "telemetry-installplan"), urn(READINESS_TYPE, "telemetry-readiness")]);
+      expect(deps("alerting")).to.include.members([urn(READINESS_TYPE, "monitoring-readiness"), urn(READINESS_TYPE, "telemetry-readiness")]);
       expect(deps("telemetry")).to.deep.equal([]);
-      expect(order.filter((x) => x.startsWith("ready:"))).to.deep.equal(["ready:whizard-telemetry", "ready:whizard-monitoring", "ready:whizard-alerting"]);
     });
 
     it("does not let an extension declared against another cluster satisfy a dependency", async () => {
       const a = new k8s.Provider("a", { kubeconfig: "{}" });
       const b = new k8s.Provider("b", { kubeconfig: "{}" });
-      new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog, provider: a, readinessWaiter: recordingWaiter([]) });
-      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, provider: b, readinessWaiter: recordingWaiter([]) });
+      new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog, provider: a, progressReporter: silentProgress });
+      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, provider: b, progressReporter: silentProgress });
       let message = "";
       try { await valueOf(ob.version); } catch (e) { message = (e as Error).message; }
       expect(message).to.match(/requires extension cert-manager >= 1\.0\.0-0, but cert-manager is neither declared/);
@@ -127,8 +115,8 @@ describe("KubeSphereExtension under mocks", () => {
       // Make whizard-telemetry require whizard-monitoring, which already requires whizard-telemetry.
       evs.find((e) => e.metadata.name === "whizard-telemetry-1.2.2")!.spec.externalDependencies =
         [{ name: "whizard-monitoring", version: ">=1.0.0", required: true, type: "extension" }];
-      const m = new KubeSphereExtension("m", { name: "whizard-monitoring", version: "1.1.1" }, { catalog: cyc, readinessWaiter: recordingWaiter([]) });
-      const t = new KubeSphereExtension("t", { name: "whizard-telemetry", version: "1.2.2" }, { catalog: cyc, readinessWaiter: recordingWaiter([]) });
+      const m = new KubeSphereExtension("m", { name: "whizard-monitoring", version: "1.1.1" }, { catalog: cyc, progressReporter: silentProgress });
+      const t = new KubeSphereExtension("t", { name: "whizard-telemetry", version: "1.2.2" }, { catalog: cyc, progressReporter: silentProgress });
       const messages = await Promise.all([m, t].map((x) => valueOf(x.version).then(() => "", (e) => (e as Error).message)));
       for (const msg of messages) expect(msg).to.match(/cycle: whizard-(monitoring|telemetry) -> whizard-(telemetry|monitoring) -> whizard-\1/);
       await settle(100);
@@ -142,7 +130,7 @@ describe("KubeSphereExtension under mocks", () => {
     it("resolves and shows the plan without waiting", async () => {
       let waited = false;
       const ext = new KubeSphereExtension("gw", { name: "gateway", version: "1.0.5" }, {
-        catalog, readinessWaiter: async () => { waited = true; throw new Error("must not wait in preview"); },
+        catalog, progressReporter: async () => { waited = true; throw new Error("must not watch in preview"); },
       });
       expect(await valueOf(ext.version)).to.equal("1.0.5");
       await settle();
@@ -154,14 +142,18 @@ describe("KubeSphereExtension under mocks", () => {
   describe("secrets", () => {
     before(async () => { regs = await installMocks(false); });
 
-    it("never puts the kubeconfig into the plan, the outputs or the component inputs", async () => {
+    it("never puts the kubeconfig into the plan, the outputs, the component inputs or plaintext state", async () => {
       const secret = "apiVersion: v1\nclusters: []\nusers: [{name: u, user: {token: SUPER-SECRET-TOKEN}}]\n";
       const ext = new KubeSphereExtension("sec", { name: "devops", version: "1.1.2", kubeconfig: pulumi.secret(secret) },
-        { catalog, readinessWaiter: recordingWaiter([]) });
+        { catalog, progressReporter: silentProgress });
       await valueOf(ext.state);
       await settle();
-      const dump = JSON.stringify(regs);
-      expect(dump).to.not.contain("SUPER-SECRET-TOKEN");
+      // Only the readiness resource receives it (its provider process must reach the cluster), and only
+      // as a secret: encrypted in state like the Kubernetes provider's own kubeconfig, never plaintext.
+      const ready = regs.find((r) => r.type === READINESS_TYPE && r.name === "sec-readiness")!;
+      expect(ready.rawInputs.kubeconfig).to.have.property(SECRET_SIG);
+      expect(withoutSecrets(regs.map((r) => r.rawInputs))).to.not.contain("SUPER-SECRET-TOKEN");
+      expect(JSON.stringify(regs.map((r) => r.inputs))).to.not.contain("SUPER-SECRET-TOKEN");
       for (const key of Object.keys(ext) as Array<keyof typeof ext>) {
         const v = ext[key] as unknown;
         if (pulumi.Output.isInstance(v)) expect(JSON.stringify(await valueOf(v as pulumi.Output<unknown>)) ?? "").to.not.contain("SUPER-SECRET-TOKEN");
@@ -179,7 +171,6 @@ describe("KubeSphereExtensionSet under mocks", () => {
 
   it("orders the whole set topologically and creates one member per entry", async () => {
     const regs = await installMocks(false);
-    const order: string[] = [];
     const set = new KubeSphereExtensionSet("logging", {
       extensions: [
         { name: "whizard-logging", version: "1.2.2" },
@@ -187,7 +178,7 @@ describe("KubeSphereExtensionSet under mocks", () => {
         { name: "whizard-telemetry", version: "1.2.2" },
         { name: "opensearch", version: "2.11.1" },
       ],
-    }, { catalog, readinessWaiter: recordingWaiter(order) });
+    }, { catalog, progressReporter: silentProgress });
     const o = await valueOf(set.order);
     expect(o.indexOf("vector")).to.be.lessThan(o.indexOf("whizard-logging"));
     expect(o.indexOf("whizard-telemetry")).to.be.lessThan(o.indexOf("whizard-logging"));
@@ -196,7 +187,9 @@ describe("KubeSphereExtensionSet under mocks", () => {
     await settle();
     expect(plans(regs).map((p) => p.name).sort()).to.deep.equal(
       ["logging-opensearch-installplan", "logging-vector-installplan", "logging-whizard-logging-installplan", "logging-whizard-telemetry-installplan"]);
-    expect(order.indexOf("ready:vector")).to.be.lessThan(order.indexOf("wait:whizard-logging"));
+    const logging = plans(regs).find((p) => p.name === "logging-whizard-logging-installplan")!;
+    const vectorReady = regs.find((r) => r.type === READINESS_TYPE && r.name === "logging-vector-readiness")!;
+    expect(logging.dependencies).to.include(vectorReady.urn);
   });
 
   it("refuses a set that names an extension twice", async () => {

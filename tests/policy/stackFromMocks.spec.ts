@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { KubeSphereExtension } from "../../components/extension";
+import { installPlanOf, KubeSphereExtension } from "../../components/extension";
 import { COMPONENT_TYPE, INSTALLPLAN_TYPE } from "../../components/kubesphere/annotations";
 import { resetProgramRegistry } from "../../components/programRegistry";
 import { limitClusterChanges, preventDowngrade, requireDependencies } from "../../policy-pack/policies";
@@ -67,7 +67,7 @@ describe("stack policies over resources registered under pulumi mocks (stackFrom
       const monitoring = new KubeSphereExtension("whizard-monitoring", {
         name: "whizard-monitoring", version: "1.1.1", clusterScheduling: { clusters: ["host", "member1"] },
       }, { catalog });
-      await Promise.all([telemetry, monitoring].map((e) => valueOf(e.installPlan.urn)));
+      await Promise.all([telemetry, monitoring].map((e) => valueOf(installPlanOf(e).urn)));
       await Promise.all([telemetry, monitoring].map((e) => valueOf(e.clusterStates)));
       await recorder.settled();
 
@@ -85,12 +85,12 @@ describe("stack policies over resources registered under pulumi mocks (stackFrom
       const catalog = fixtureCatalog({ installed: { devops: "1.1.3" } });
       const devops = new KubeSphereExtension("devops", { name: "devops", version: "1.1.2", allowDowngrade: true }, { catalog });
       expect(await valueOf(devops.installedVersionAtPreview)).to.equal("1.1.3");
-      await valueOf(devops.installPlan.urn);
+      await valueOf(installPlanOf(devops).urn);
       await valueOf(devops.clusterStates);
       await recorder.settled();
       const violations = await runStackPolicy(preventDowngrade, recorder.stackArgs());
       expect(violations).to.have.length(1);
-      expect(violations[0].urn).to.equal(await valueOf(devops.installPlan.urn));
+      expect(violations[0].urn).to.equal(await valueOf(installPlanOf(devops).urn));
       expect(violations[0].message).to.contain('installed at "1.1.3" and this plan requests "1.1.2"');
     });
 
@@ -103,7 +103,7 @@ describe("stack policies over resources registered under pulumi mocks (stackFrom
         name: "devops", version: "1.1.2", clusterScheduling: { clusters: ["host", "member1", "member2"] },
       }, { catalog });
       expect(await valueOf(devops.previousClusters)).to.deep.equal(["host"]);
-      await valueOf(devops.installPlan.urn);
+      await valueOf(installPlanOf(devops).urn);
       await valueOf(devops.clusterStates);
       await recorder.settled();
       expect(await runStackPolicy(limitClusterChanges, recorder.stackArgs())).to.deep.equal([]);

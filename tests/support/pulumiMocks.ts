@@ -11,6 +11,8 @@ export interface Registration {
   name: string;
   urn: string;
   inputs: Record<string, any>;
+  /** The inputs as sent to the engine; secrets appear wrapped in Pulumi's secret signature. */
+  rawInputs: Record<string, any>;
   custom: boolean;
   parent?: string;
   dependencies: string[];
@@ -19,6 +21,12 @@ export interface Registration {
 
 let pending = 0;
 
+/** Type token of the readiness child resource. */
+export const READINESS_TYPE = "pulumi-nodejs:dynamic/kubesphere:InstallPlanReadiness";
+
+/** A progress reporter that reports nothing (the mock engine has no cluster to watch). */
+export const silentProgress = async (): Promise<void> => undefined;
+
 /** Installs mocks; returns the live list of registrations. Throws on any invoke (none expected). */
 export async function installMocks(preview = false): Promise<Registration[]> {
   resetProgramRegistry();
@@ -26,6 +34,15 @@ export async function installMocks(preview = false): Promise<Registration[]> {
   await pulumi.runtime.setMocks({
     newResource(args) {
       const state = { ...args.inputs };
+      if (args.type === READINESS_TYPE) {
+        // What the readiness provider's create returns once the plan is ready (never the kubeconfig).
+        delete state.kubeconfig;
+        Object.assign(state, {
+          state: "Installed", installedVersion: args.inputs.expected?.version, jobName: `helm-install-${args.inputs.planName}-x2x4x`,
+          targetNamespace: "", clusterStates: Object.fromEntries(Object.keys(args.inputs.expected?.clusters ?? {})
+            .map((c) => [c, { state: "Installed", version: args.inputs.expected?.version }])),
+        });
+      }
       return { id: args.custom ? `${args.name}-id` : "", state };
     },
     call(args) {
@@ -39,7 +56,7 @@ export async function installMocks(preview = false): Promise<Registration[]> {
     const name = req.getName();
     const parent = req.getParent() || undefined;
     regs.push({
-      type, name, urn: "", inputs: {}, custom: req.getCustom(), parent,
+      type, name, urn: "", inputs: {}, rawInputs: req.getObject()?.toJavaScript() ?? {}, custom: req.getCustom(), parent,
       dependencies: req.getDependenciesList(), provider: req.getProvider() || undefined,
     });
     const entry = regs[regs.length - 1];
@@ -56,6 +73,14 @@ export async function installMocks(preview = false): Promise<Registration[]> {
     return original(req, ...rest);
   };
   return regs;
+}
+
+/** The signature key Pulumi wraps secret values in on the wire. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** `JSON.stringify` with every secret-wrapped value replaced by `[secret]`. */
+export function withoutSecrets(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (v && typeof v === "object" && SECRET_SIG in v ? "[secret]" : v));
 }
 
 /** Resolves an Output's value (or rejects with its error). */
