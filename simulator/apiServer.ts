@@ -59,15 +59,25 @@ export const POD_LOG_ANNOTATION_PREFIX = "logs.simulator.kubesphere.io/";
 
 /** Version info as `GET /version` returns it. */
 export interface VersionInfo {
+  /** Major version (`"1"`, `"4"`). */
   major: string;
+  /** Minor version (`"30"`). */
   minor: string;
+  /** Full version (`v1.30.4`, `v4.1.3`). */
   gitVersion: string;
+  /** Commit the binary was built from (zeros here). */
   gitCommit: string;
+  /** `clean` or `dirty`. */
   gitTreeState: string;
+  /** Build time. */
   buildDate: string;
+  /** Go version of the build. */
   goVersion: string;
+  /** Go compiler (`gc`). */
   compiler: string;
+  /** OS/architecture (`linux/amd64`). */
   platform: string;
+  /** Extra fields (ks-apiserver adds `kubernetes`). */
   [k: string]: unknown;
 }
 

@@ -64,10 +64,13 @@ export interface FaultsFile {
 
 /** Describes one executor run, for matching. */
 export interface RunDescriptor {
+  /** Extension name. */
   extension: string;
+  /** ExtensionVersion `spec.version` being installed (for uninstall: the recorded version). */
   version: string;
   /** `undefined` for the host release, else the agent's cluster name. */
   cluster?: string;
+  /** Executor action of the Job. */
   action: ExecutorAction;
 }
 

@@ -5,13 +5,21 @@
 
 /** The `metav1.Status` object the API server sends with every error response. */
 export interface KubeStatus {
+  /** Always `Status`. */
   kind: "Status";
+  /** Always `v1`. */
   apiVersion: "v1";
+  /** List metadata (empty here). */
   metadata: Record<string, unknown>;
+  /** `Failure` for errors. */
   status: "Failure" | "Success";
+  /** Human-readable text, e.g. `installplans.kubesphere.io "devops" not found`. */
   message: string;
+  /** Machine-readable reason: `NotFound`, `AlreadyExists`, `Conflict`, `Invalid`, `Expired`, ... */
   reason: string;
+  /** The object concerned, field causes (422) and `retryAfterSeconds` (429). */
   details?: { name?: string; group?: string; kind?: string; causes?: Array<{ reason?: string; message: string; field?: string }>; retryAfterSeconds?: number };
+  /** HTTP status code. */
   code: number;
 }
 

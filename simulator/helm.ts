@@ -17,8 +17,11 @@ import type { ReleaseInfo, ReleaseStatus } from "./stateMachine";
 
 /** Identifies one release. `cluster` is the Cluster name (`host` for the host). */
 export interface ReleaseKey {
+  /** Cluster object name (`host`, `member1`). */
   cluster: string;
+  /** Namespace of the release (the plan's target namespace). */
   namespace: string;
+  /** Release name (`<ext>` on the host, `<ext>-agent` for agents). */
   name: string;
 }
 

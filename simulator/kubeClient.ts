@@ -19,7 +19,9 @@ import type { KubeObject, ObjectStore } from "./store";
 
 /** A change delivered to a client watch. */
 export interface ClientWatchEvent {
+  /** Change type. */
   type: "ADDED" | "MODIFIED" | "DELETED";
+  /** The object after the change (its last state for DELETED). */
   object: KubeObject;
 }
 

@@ -41,18 +41,31 @@ import type { KubeObject } from "./store";
 
 /** Parsed command line. */
 export interface MainArgs {
+  /** `--kubeconfig`: the API server to run against. */
   kubeconfig?: string;
+  /** `--context`: kubeconfig context (default: current). */
   context?: string;
+  /** `--faults`: YAML faults file. */
   faults?: string;
+  /** `--seed`: Job name suffix seed (default 1). */
   seed: number;
+  /** `--time-scale`: real ms per simulated ms. */
   timeScale?: number;
+  /** `--host-cluster`: name of the host Cluster object (default `host`). */
   hostCluster: string;
+  /** `--load-catalog [dir]`: create the catalog fixture (and Clusters) first. */
   loadCatalog?: string | true;
+  /** `--members a,b`: member Cluster objects to create. */
   members: string[];
+  /** `--serve`: run an in-memory API server too. */
   serve: boolean;
+  /** `--port`: port of the served API (default 0 = any). */
   port: number;
+  /** `--write-kubeconfig`: where to write the served API's kubeconfig. */
   writeKubeconfig?: string;
+  /** `--ks-version`: KubeSphere version served at `/kapis/version`. */
   ksVersion?: string;
+  /** `--kube-version`: Kubernetes version served at `/version`. */
   kubeVersion?: string;
   /** `--serve`: accept requests without a bearer token (kubectl sends none over plain http). */
   anonymous: boolean;

@@ -29,9 +29,13 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
 
 /** One RFC 6902 operation. */
 export interface JsonPatchOp {
+  /** Operation. */
   op: "add" | "remove" | "replace" | "move" | "copy" | "test";
+  /** JSON pointer of the target (`/metadata/finalizers/-`). */
   path: string;
+  /** Value for add/replace/test. */
   value?: unknown;
+  /** Source pointer for move/copy. */
   from?: string;
 }
 

@@ -7,8 +7,11 @@ import type { LabelSelector } from "../components/kubesphere/types";
 
 /** One parsed requirement of a label or field selector. */
 export interface Requirement {
+  /** Label key or field path. */
   key: string;
+  /** Comparison. */
   operator: "=" | "!=" | "in" | "notin" | "exists" | "!exists";
+  /** Values compared against (one for `=`/`!=`, none for existence). */
   values: string[];
 }
 

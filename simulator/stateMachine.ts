@@ -80,8 +80,11 @@ export function setState(status: InstallationStatus, state: string, message: str
 
 /** The subset of a batch/v1 Job the controller reads. */
 export interface JobLike {
+  /** Name, creation time and the `executor.kubesphere.io/action` annotation. */
   metadata: { name: string; creationTimestamp?: string; annotations?: Record<string, string> };
+  /** Completions (default 1) and backoffLimit (executor Jobs: 0). */
   spec?: { completions?: number; backoffLimit?: number };
+  /** Pod counts and conditions. */
   status?: {
     succeeded?: number;
     failed?: number;
@@ -108,8 +111,11 @@ export type ReleaseStatus = "pending-install" | "pending-upgrade" | "pending-rol
 
 /** The latest revision of a Helm release, as `helm get` returns it. */
 export interface ReleaseInfo {
+  /** Release name. */
   name: string;
+  /** Revision number (1 = first install). */
   revision: number;
+  /** Status of this revision. */
   status: ReleaseStatus;
   /** Chart version (`Chart.yaml` version). */
   chartVersion: string;

@@ -32,9 +32,13 @@ import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelec
 
 /** Any Kubernetes object as stored: apiVersion, kind, metadata, anything else. */
 export interface KubeObject {
+  /** `group/version` or `v1`. */
   apiVersion: string;
+  /** Kind. */
   kind: string;
+  /** Object metadata (server-owned fields are set by the store). */
   metadata: ObjectMeta & { deletionGracePeriodSeconds?: number; [k: string]: unknown };
+  /** spec, status, data, ... */
   [key: string]: unknown;
 }
 
@@ -57,7 +61,9 @@ export interface StoreEvent {
 
 /** An event as a watch delivers it. */
 export interface WatchEvent {
+  /** Change type as seen through the watch's selectors. */
   type: ChangeType;
+  /** A copy of the object. */
   object: KubeObject;
 }
 
@@ -86,6 +92,7 @@ export interface WatchOptions extends ListOptions {
 
 /** A page of list results. */
 export interface ListResult {
+  /** Matching objects (copies). */
   items: KubeObject[];
   /** resourceVersion the list is consistent with. */
   resourceVersion: string;

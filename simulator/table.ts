@@ -9,10 +9,15 @@ import type { KubeObject } from "./store";
 
 /** A column of a Table. */
 export interface TableColumn {
+  /** Column header (`Name`, `State`, `Age`). */
   name: string;
+  /** Cell type; `date` cells are printed as ages. */
   type: "string" | "date" | "integer";
+  /** `name` for the name column. */
   format: string;
+  /** Column description. */
   description: string;
+  /** 0 = shown by default. */
   priority: number;
   /** Where the cell comes from (not sent; internal). */
   path: string;

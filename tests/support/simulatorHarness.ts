@@ -18,9 +18,13 @@ import type { KubeObject, ObjectStore } from "../../simulator/store";
 
 /** A running simulation. */
 export interface SimEnv {
+  /** The clock shared by the server and the simulator. */
   clock: ManualClock;
+  /** The API server (for client-node through `kubeconfigFor(server)`). */
   server: FakeKubeApiServer;
+  /** The server's store (direct reads and writes). */
   store: ObjectStore;
+  /** The controller, in manual mode: drive it with `settle()`. */
   sim: ControllerSimulator;
   /** The plan's status (or undefined). */
   status(name: string): InstallPlanStatus | undefined;
@@ -36,7 +40,9 @@ export interface SimEnv {
 
 /** Options: which member clusters exist, plus simulator options. */
 export interface SimEnvOptions extends Omit<ControllerSimulatorOptions, "store" | "client"> {
+  /** Member Clusters to create besides `host`. */
   members?: Array<string | [string, ClusterFixtureOptions]>;
+  /** Load only these extensions from the catalog (faster); default all. */
   extensions?: string[];
 }
 

@@ -6,7 +6,9 @@ import * as k8s from "@kubernetes/client-node";
 
 /** One received watch event. */
 export interface CollectedEvent {
+  /** ADDED, MODIFIED, DELETED, BOOKMARK or ERROR. */
   type: string;
+  /** The event's object (a Status for ERROR). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   object: any;
 }
