@@ -1,0 +1,143 @@
+/**
+ * End-to-end harness: the real Pulumi CLI (built from Go modules) against a real kube-apiserver +
+ * etcd, with the KubeSphere CRDs, the v4.1.3 catalog and the controller simulator (e2e/cluster-up.sh).
+ * One cluster per suite; each scenario uses its own stack and its own extensions.
+ */
+import { execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+/** The repository root. */
+export const REPO = path.resolve(__dirname, "../..");
+/** The scenario program. */
+export const PROGRAM_DIR = path.join(REPO, "e2e", "programs", "extensions");
+/** Work dir of the scenario cluster (gitignored). */
+export const WORK_DIR = path.join(REPO, "e2e", ".work", "scenarios");
+
+/** A running end-to-end environment. */
+export interface E2eEnv {
+  /** Directory with pulumi, kube-apiserver, kubectl, ... */
+  binDir: string;
+  /** Admin kubeconfig path of the local API server. */
+  kubeconfig: string;
+  /** Environment for every `pulumi` invocation (offline, local backend, passphrase). */
+  env: NodeJS.ProcessEnv;
+}
+
+/** Result of one CLI run. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Both streams, for assertions on messages. */
+  output: string;
+  /** Wall time in milliseconds. */
+  ms: number;
+}
+
+function sh(cmd: string, env: NodeJS.ProcessEnv = process.env, cwd = REPO): string {
+  return execFileSync("bash", ["-c", cmd], { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+}
+
+/** The tier-2 bin dir, or undefined when the binaries are not built. */
+export function builtBinDir(): string | undefined {
+  const binDir = sh("e2e/build-tools.sh --all --bin-dir").trim().split("\n").pop()!;
+  const need = ["etcd", "kube-apiserver", "kubectl", "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"];
+  return need.every((b) => fs.existsSync(path.join(binDir, b))) ? binDir : undefined;
+}
+
+/**
+ * Pulumi runs dynamic providers through the bundled `pulumi-resource-pulumi-nodejs` plugin (a shell
+ * shim in the CLI's release archive, not a Go program). It must sit next to `pulumi`.
+ */
+function installDynamicProviderShim(binDir: string): void {
+  const target = path.join(binDir, "pulumi-resource-pulumi-nodejs");
+  const src = path.join(REPO, "e2e", "shims", "pulumi-resource-pulumi-nodejs");
+  const body = fs.readFileSync(src, "utf8");
+  if (!fs.existsSync(target) || fs.readFileSync(target, "utf8") !== body) {
+    fs.writeFileSync(target, body, { mode: 0o755 });
+  }
+}
+
+/** Starts the cluster (with the simulator and the given executor faults) and prepares the program. */
+export function startE2e(binDir: string, faults: unknown): E2eEnv {
+  installDynamicProviderShim(binDir);
+  fs.mkdirSync(WORK_DIR, { recursive: true });
+  const faultsFile = path.join(WORK_DIR, "faults.yaml");
+  fs.writeFileSync(faultsFile, YAML.stringify(faults));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, E2E_BIN_DIR: binDir, E2E_WORK_DIR: WORK_DIR,
+    E2E_SIMULATOR_CMD: `exec node bin/simulator/main.js --kubeconfig "$KUBECONFIG" --faults ${JSON.stringify(faultsFile)} --time-scale 0.02`,
+    E2E_SIMULATOR_READY_REGEX: "watching",
+  };
+  sh("e2e/cluster-down.sh >/dev/null 2>&1 || true", env);
+  sh("e2e/cluster-up.sh", env);
+  const kubeconfig = path.join(WORK_DIR, "kubeconfig");
+  // Capture the offline Pulumi environment exactly as e2e/pulumi-env.sh sets it.
+  const dump = sh(`source e2e/pulumi-env.sh >/dev/null && env -0`, { ...env, E2E_WORK_DIR: WORK_DIR });
+  const pulumiEnv: NodeJS.ProcessEnv = {};
+  for (const kv of dump.split("\0")) {
+    const i = kv.indexOf("=");
+    if (i > 0) pulumiEnv[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  pulumiEnv.KUBECONFIG = kubeconfig;
+  pulumiEnv.PULUMI_BACKEND_URL = `file://${path.join(WORK_DIR, "state")}`;
+  fs.mkdirSync(path.join(WORK_DIR, "state"), { recursive: true });
+  if (!fs.existsSync(path.join(PROGRAM_DIR, "node_modules", "@kubesphere-ext"))) {
+    sh("npm install --ignore-scripts --no-audit --no-fund --silent", process.env, PROGRAM_DIR);
+  }
+  if (!fs.existsSync(path.join(REPO, "policy-pack", "node_modules", "@pulumi", "policy"))) {
+    sh("npm ci --ignore-scripts --no-audit --no-fund --silent", process.env, path.join(REPO, "policy-pack"));
+  }
+  return { binDir, kubeconfig, env: pulumiEnv };
+}
+
+/** Stops exactly the processes cluster-up started. */
+export function stopE2e(): void {
+  sh("e2e/cluster-down.sh >/dev/null 2>&1 || true", { ...process.env, E2E_WORK_DIR: WORK_DIR });
+}
+
+/** Runs `pulumi <args>` in the scenario program. */
+export function pulumi(e: E2eEnv, args: string[], cwd = PROGRAM_DIR): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(path.join(e.binDir, "pulumi"), [...args, "--non-interactive", "--color", "never"], { cwd, env: e.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, output: stdout + stderr, ms: Date.now() - started }));
+  });
+}
+
+/** Creates a stack with structured config (written into Pulumi.<stack>.yaml). */
+export async function newStack(e: E2eEnv, stack: string, config: Record<string, unknown>): Promise<void> {
+  await pulumi(e, ["stack", "rm", "--yes", "--force", "--stack", stack]);
+  const init = await pulumi(e, ["stack", "init", stack]);
+  if (init.code !== 0) throw new Error(`pulumi stack init ${stack} failed:\n${init.output}`);
+  setConfig(stack, config);
+}
+
+/** Replaces the stack's config values (keeps its encryption salt). */
+export function setConfig(stack: string, config: Record<string, unknown>): void {
+  const file = path.join(PROGRAM_DIR, `Pulumi.${stack}.yaml`);
+  const doc = (fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, "utf8")) : {}) ?? {};
+  doc.config = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `e2e-extensions:${k}`, v]));
+  fs.writeFileSync(file, YAML.stringify(doc));
+}
+
+/** `kubectl get <what> -o json` against the local API server. */
+export function kubectlJson(e: E2eEnv, args: string): any {
+  return JSON.parse(sh(`"${e.binDir}/kubectl" --kubeconfig "${e.kubeconfig}" get ${args} -o json`));
+}
+
+/** Whether `kubectl get <what>` finds the object. */
+export function exists(e: E2eEnv, what: string): boolean {
+  try {
+    sh(`"${e.binDir}/kubectl" --kubeconfig "${e.kubeconfig}" get ${what} -o name`);
+    return true;
+  } catch {
+    return false;
+  }
+}
