@@ -383,8 +383,11 @@ export class FakeKubeApiServer {
         if (type.namespaced) obj.metadata.namespace = namespace;
         return sendJson(res, 200, store.update(type, obj, { dryRun, subresource: subresource === "status" ? "status" : undefined }));
       }
-      case "patch":
-        return sendJson(res, 200, this.patch(type, name!, namespace, String(req.headers["content-type"] ?? ""), body, dryRun, subresource));
+      case "patch": {
+        // Server-side apply of a missing object creates it (201).
+        const existed = store.get(type, name!, namespace) !== undefined;
+        return sendJson(res, existed ? 200 : 201, this.patch(type, name!, namespace, String(req.headers["content-type"] ?? ""), body, dryRun, subresource));
+      }
       case "delete": {
         const opts = body.trim() === "" ? {} : (parseJson(body) as Record<string, unknown>);
         const propagationPolicy = (opts.propagationPolicy ?? record.query.propagationPolicy) as "Background" | "Foreground" | "Orphan" | undefined;

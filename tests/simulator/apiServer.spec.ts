@@ -225,6 +225,19 @@ describe("simulator API server (through @kubernetes/client-node)", () => {
       expect(st).to.include({ code: 415, reason: "UnsupportedMediaType" });
     });
 
+    it("approximates server-side apply as create-or-merge and honours dryRun=All", async () => {
+      const apply = (yaml: string, query = ""): Promise<Response> => fetch(`${env.server.url}/apis/kubesphere.io/v1alpha1/installplans/devops?fieldManager=kubectl${query}`, {
+        method: "PATCH", body: yaml, headers: { Authorization: `Bearer ${env.server.token}`, "Content-Type": "application/apply-patch+yaml" },
+      });
+      const doc = "apiVersion: kubesphere.io/v1alpha1\nkind: InstallPlan\nmetadata:\n  name: devops\nspec:\n  extension: {name: devops, version: 1.1.1}\n  enabled: true\n  config: \"a: 1  \\n\"\n";
+      const dry = await apply(doc, "&dryRun=All");
+      expect(dry.status).to.equal(201);
+      expect(env.server.store.get("installplans", "devops")).to.equal(undefined);
+      expect((await apply(doc)).status).to.equal(201);
+      const updated = (await (await apply(doc.replace("enabled: true", "enabled: false"))).json()) as { spec: { enabled: boolean; config: string } };
+      expect(updated.spec).to.include({ enabled: false, config: "a: 1\n" });
+    });
+
     it("holds an object with finalizers until they are removed, then emits one DELETED", async () => {
       await env.custom.createClusterCustomObject({ ...KS, plural: "installplans", body: { ...plan("devops"), metadata: { name: "devops", finalizers: ["kubesphere.io/installplan-protection"] } } });
       const w = await collectWatch(env.kc, IP_PATH, { fieldSelector: "metadata.name=devops" });
