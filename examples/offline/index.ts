@@ -1,26 +1,26 @@
-// Offline / air-gapped: resolve against a saved catalog instead of a live cluster, and render the
-// InstallPlans to YAML files instead of applying them.
+// Offline / air-gapped previews: resolve against a saved catalog instead of a live cluster.
 //
 // `catalogPaths` takes directories or files of KubeSphere objects (`kubectl get extensionversions,
 // extensions,categories,repositories -o yaml` saved from the host), here the repository's fixture of
 // a KubeSphere v4.1.3 host. The host facts a live read would discover are stated: `ksVersion`,
 // `kubeVersion`, what is already installed and which clusters exist. Resolution is the same code as
-// online, so `pulumi preview` fails with the same problems. The Kubernetes provider renders to
-// `rendered/` (copy it across the air gap and `kubectl apply -f` it there); nothing is awaited.
+// online, so `pulumi preview` fails with the same problems, or shows the exact InstallPlans
+// (`installPlanSpec`). The Kubernetes provider only renders manifests (to `rendered/`), so the preview
+// needs no cluster at all. `pulumi up` is for a machine that reaches the cluster: the component then
+// waits until each extension is really installed, which needs the cluster's API.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { KubeSphereExtension } from "@kubesphere-ext/pulumi-kubesphere";
+import { KubeSphereExtension, KubeSphereExtensionArgs } from "@kubesphere-ext/pulumi-kubesphere";
 
 const config = new pulumi.Config();
 const catalogPaths = config.getObject<string[]>("catalogPaths") ?? ["../../../shared/kubesphere/catalog"];
 
-const offline = {
+const offline: Partial<KubeSphereExtensionArgs> = {
   catalogPaths,
   ksVersion: config.get("ksVersion") ?? "v4.1.3",
   kubeVersion: config.get("kubeVersion") ?? "v1.30.4",
   installedExtensions: { "whizard-telemetry": "1.2.2" },
   clusterNames: ["host", "member1"],
-  skipAwait: true,
 };
 
 const render = new k8s.Provider("render", { renderYamlToDirectory: "rendered" });
