@@ -78,18 +78,30 @@ export class PlanFeed {
     return this.state;
   }
 
-  /** Resolves once `current().version` is greater than `version` (or the feed stops). */
-  changed(version: number): Promise<void> {
-    if (this.state.version > version || this.stopper.signal.aborted) return Promise.resolve();
+  /**
+   * Resolves once `current().version` is greater than `version`, the feed stops, or `cancel`
+   * aborts (which also unregisters the listener, so a caller racing this against a timer per loop
+   * iteration leaves nothing behind).
+   */
+  changed(version: number, cancel?: AbortSignal): Promise<void> {
+    if (this.state.version > version || this.stopper.signal.aborted || cancel?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
+      const done = () => {
+        this.listeners = this.listeners.filter((l) => l !== check);
+        cancel?.removeEventListener("abort", done);
+        resolve();
+      };
       const check = () => {
-        if (this.state.version > version || this.stopper.signal.aborted) {
-          this.listeners = this.listeners.filter((l) => l !== check);
-          resolve();
-        }
+        if (this.state.version > version || this.stopper.signal.aborted) done();
       };
       this.listeners.push(check);
+      cancel?.addEventListener("abort", done, { once: true });
     });
+  }
+
+  /** Number of registered change listeners (diagnostics and tests). */
+  get listenerCount(): number {
+    return this.listeners.length;
   }
 
   /**

@@ -230,7 +230,7 @@ async function runWaitLoop<T>(
       if (clock.now() >= deadline) throw await onTimeout(feed, clock.now() - start);
       const sleeper = new AbortController();
       const until = Math.min(nextPoll, deadline);
-      await Promise.race([feed.changed(lastVersion), clock.sleep(Math.max(0, until - clock.now()), sleeper.signal), aborted]);
+      await Promise.race([feed.changed(lastVersion, sleeper.signal), clock.sleep(Math.max(0, until - clock.now()), sleeper.signal), aborted]);
       sleeper.abort();
     }
   } finally {
@@ -325,7 +325,10 @@ export async function waitForInstallPlan(o: WaitForInstallPlanOptions): Promise<
     const names = relevantJobs(plan, clusters);
     const ns = plan?.status?.targetNamespace;
     if (verifyJobs && ns && names.length > 0 && a.status !== "Failed") {
-      await jobs.refresh(ns, names, tick || a.status === "Ready");
+      // Unknown Jobs are fetched; unfinished ones are re-read on every plan change and poll tick
+      // (each step is one of those), so an Installed that arrives with its Job completing is not
+      // judged on a stale "running" Job.
+      await jobs.refresh(ns, names, true);
       a = assessInstallPlan(plan, o.expected, { now: clock.now(), stallGraceMs: grace, jobs: jobs.observations(names) });
     }
     progress(a);

@@ -39,15 +39,16 @@ async function world(options: { members?: string[]; faults?: ExecutorFault[]; mo
   const sim = await ControllerSimulator.start({ store: env.server.store, mode: options.mode ?? "auto", faults: options.faults });
   const progress: ReadinessProgress[] = [];
   const store = env.server.store;
+  const ac = new AbortController(); // stops waiters a failed test left running
   return {
     env, sim, progress,
-    wait: (o) => waitForInstallPlan({ kubeConfig: env.kc, name: o.expected.name, timeoutMs: 10_000, onProgress: (p) => progress.push(p), ...FAST, ...o }),
+    wait: (o) => waitForInstallPlan({ kubeConfig: env.kc, name: o.expected.name, timeoutMs: 10_000, onProgress: (p) => progress.push(p), signal: ac.signal, ...FAST, ...o }),
     apply(plan) {
       if (store.get("installplans", plan.metadata.name)) store.patch("installplans", plan.metadata.name, undefined, "merge", { spec: plan.spec });
       else store.create("installplans", plan as never);
     },
     plan: (name) => store.get("installplans", name) as unknown as InstallPlan | undefined,
-    async close() { sim.stop(); await env.close(); },
+    async close() { ac.abort(); sim.stop(); await env.close(); },
   };
 }
 

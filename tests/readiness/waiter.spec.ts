@@ -24,19 +24,22 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
   let env: FakeCluster;
   let ctl: ScriptedController;
   let progress: ReadinessProgress[];
+  let ac: AbortController; // stops a waiter a failed test left running, so it cannot leak into the next test
   const onProgress = (p: ReadinessProgress) => { progress.push(p); };
+  const common = () => ({ ...FAST, signal: ac.signal });
 
   beforeEach(async () => {
     env = await startFakeCluster();
     ctl = new ScriptedController(env.server.store);
     ctl.namespace(NS);
     progress = [];
+    ac = new AbortController();
   });
-  afterEach(async () => { await env.close(); });
+  afterEach(async () => { ac.abort(); await env.close(); });
 
   it("resolves once the install of exactly this spec is Installed, reporting each transition", async () => {
     ctl.apply(planObject("devops", "1.1.2", CFG));
-    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, ...FAST }));
+    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, ...common() }));
     await until(() => progress.length > 0, "the waiter saw the new plan");
     ctl.setStatus("devops", { targetNamespace: NS, state: "Preparing" });
     ctl.job(NS, "helm-install-devops-aaaaaa", "active");
@@ -59,11 +62,11 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
     ctl.apply(planObject("devops", "1.1.2", CFG));
     ctl.setStatus("devops", { targetNamespace: NS, state: "Installed", enabled: true, version: "1.1.2", configHash: fnv1a64Hex(CFG), jobName: "helm-install-devops-aaaaaa" });
     ctl.apply(planObject("devops", "1.1.2", CFG2)); // the update: state is still Installed from the old config
-    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG2), timeoutMs: 10_000, onProgress, ...FAST }));
+    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG2), timeoutMs: 10_000, onProgress, ...common() }));
     await until(() => progress.length > 0, "the waiter saw the plan");
     await realDelay(150); // three poll ticks on the stale status
     expect(wait.settled(), "a waitFor on state=Installed would have passed here").to.equal(false);
-    expect(progress[0].assessment?.message).to.contain("status.configHash is");
+    expect(progress.find((p) => p.assessment)?.assessment?.message, JSON.stringify(progress)).to.contain("status.configHash is");
     ctl.job(NS, "helm-upgrade-devops-bbbbbb", "active");
     ctl.patchStatus("devops", { state: "Upgrading", configHash: fnv1a64Hex(CFG2), jobName: "helm-upgrade-devops-bbbbbb" });
     await until(() => progress.some((p) => p.message.includes("Upgrading")), "Upgrading was reported");
@@ -81,7 +84,7 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
       targetNamespace: NS, state: "InstallFailed", version: "1.1.2", configHash: fnv1a64Hex(CFG), jobName: "helm-install-devops-cccccc",
       conditions: [condition("Installed", "False", "InstallFailed", "Job has reached the specified backoff limit")],
     });
-    const err = await waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, retry: 2, ...FAST })
+    const err = await waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, retry: 2, ...common() })
       .then(() => { throw new Error("resolved"); }, (e) => e);
     expect(err).to.be.instanceOf(InstallPlanFailedError);
     expect(err).to.not.be.instanceOf(InstallPlanStalledError);
@@ -106,7 +109,7 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
       },
     });
     const err = await waitForInstallPlan({
-      kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG, true, { clusters: { member1: {}, member2: {} } }), timeoutMs: 10_000, ...FAST,
+      kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG, true, { clusters: { member1: {}, member2: {} } }), timeoutMs: 10_000, ...common(),
     }).then(() => { throw new Error("resolved"); }, (e) => e as InstallPlanFailedError);
     expect(err).to.be.instanceOf(InstallPlanFailedError);
     expect(err.cluster).to.equal("member1");
@@ -118,7 +121,7 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
   it("reports a failure before the Job as a warning and keeps waiting (the controller retries it)", async () => {
     ctl.apply(planObject("devops", "1.1.2", CFG));
     ctl.setStatus("devops", { targetNamespace: NS, state: "InstallFailed", conditions: [condition("Installed", "False", "InstallFailed", "Failed to install extension: repository extensions-museum not found")] });
-    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, ...FAST }));
+    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, ...common() }));
     await until(() => progress.some((p) => p.kind === "warning" && p.message.includes("repository extensions-museum not found")), "the pre-Job failure was surfaced");
     expect(wait.settled()).to.equal(false);
     ctl.setStatus("devops", { targetNamespace: NS, state: "Installed", enabled: true, version: "1.1.2", configHash: fnv1a64Hex(CFG) });
@@ -129,11 +132,11 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
     ctl.apply(planObject("devops", "1.1.2", CFG2));
     ctl.job(NS, "helm-upgrade-devops-dddddd", "active");
     ctl.setStatus("devops", { targetNamespace: NS, state: "Installed", enabled: true, version: "1.1.2", configHash: fnv1a64Hex(CFG2), jobName: "helm-upgrade-devops-dddddd" });
-    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG2), timeoutMs: 10_000, onProgress, ...FAST }));
+    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG2), timeoutMs: 10_000, onProgress, ...common() }));
     await until(() => progress.length > 0, "first assessment");
     await realDelay(120);
     expect(wait.settled()).to.equal(false);
-    expect(progress[0].assessment?.message).to.contain("has not completed yet");
+    expect(progress.find((p) => p.assessment)?.assessment?.message, JSON.stringify(progress)).to.contain("has not completed yet");
     ctl.job(NS, "helm-upgrade-devops-dddddd", "complete");
     await wait.promise; // picked up by the poll tick's Job refresh
   });
@@ -178,7 +181,7 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
     env.server.injectFault({ match: { resource: "installplans" }, times: 6, action: { kind: "status", code: 503 } });
     ctl.apply(planObject("devops", "1.1.2", CFG));
     ctl.setStatus("devops", { targetNamespace: NS, state: "Installed", enabled: true, version: "1.1.2", configHash: fnv1a64Hex(CFG) });
-    const ready = await waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, ...FAST });
+    const ready = await waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, ...common() });
     expect(ready.state).to.equal("Installed");
     expect(env.server.requests.filter((r) => r.fault === "status")).to.have.length(6);
     expect(progress.some((p) => p.kind === "warning" && p.message.includes("503"))).to.equal(true);
@@ -190,7 +193,7 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
     // may lose that event in flight - the waiter must then get it again by resuming from its last rv.
     env.server.injectFault({ match: { verb: "watch", resource: "installplans" }, times: 1, action: { kind: "dropWatch", afterEvents: 1, mode: "end" } });
     env.server.injectFault({ match: { verb: "watch", resource: "installplans" }, times: 1, action: { kind: "dropWatch", afterEvents: 1, mode: "reset" } });
-    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, pollIntervalMs: 60_000, backoff: FAST.backoff }));
+    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, pollIntervalMs: 60_000, backoff: FAST.backoff, signal: ac.signal }));
     await until(() => env.server.countRequests({ verb: "watch", resource: "installplans" }) >= 1, "first watch");
     ctl.setStatus("devops", { targetNamespace: NS, state: "Preparing" }); // delivered, then the stream is reset
     await until(() => env.server.countRequests({ verb: "watch", resource: "installplans" }) >= 2, "second watch");
@@ -208,7 +211,7 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
 
   it("re-lists after 410 Gone when its resourceVersion was compacted", async () => {
     ctl.apply(planObject("devops", "1.1.2", CFG));
-    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, pollIntervalMs: 60_000, backoff: FAST.backoff }));
+    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, pollIntervalMs: 60_000, backoff: FAST.backoff, signal: ac.signal }));
     await until(() => env.server.openWatchCount === 1, "watch open");
     env.server.store.create("namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "unrelated" } }); // move the revision on
     env.server.store.compact();
@@ -221,7 +224,7 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
 
   it("fails with the API error, not a timeout, when access is forbidden", async () => {
     env.server.injectFault({ match: { resource: "installplans" }, times: Infinity, action: { kind: "status", code: 403, message: "installplans.kubesphere.io \"devops\" is forbidden: User \"ci\" cannot get resource" } });
-    const err = await waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, ...FAST })
+    const err = await waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, ...common() })
       .then(() => { throw new Error("resolved"); }, (e) => e);
     expect(err).to.be.instanceOf(KubeApiError);
     expect((err as KubeApiError).code).to.equal(403);
@@ -230,10 +233,10 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
 
   it("stops when its signal aborts", async () => {
     ctl.apply(planObject("devops", "1.1.2", CFG));
-    const ac = new AbortController();
-    const p = waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, signal: ac.signal, ...FAST });
+    const own = new AbortController();
+    const p = waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, ...FAST, signal: own.signal });
     await until(() => env.server.openWatchCount === 1, "watch open");
-    ac.abort();
+    own.abort();
     const err = await p.then(() => undefined, (e) => e);
     expect(err).to.be.instanceOf(InstallPlanWaitAbortedError);
     await until(() => env.server.openWatchCount === 0, "the watch was closed");
@@ -244,19 +247,22 @@ describe("waitForInstallPlanDeletion (scripted controller, real API server)", fu
   this.timeout(10_000);
   let env: FakeCluster;
   let ctl: ScriptedController;
+  let ac: AbortController;
+  const common = () => ({ ...FAST, signal: ac.signal });
 
   beforeEach(async () => {
+    ac = new AbortController();
     env = await startFakeCluster();
     ctl = new ScriptedController(env.server.store);
     ctl.namespace(NS);
     ctl.apply(planObject("devops", "1.1.2", CFG));
     ctl.setStatus("devops", { targetNamespace: NS, state: "Installed", enabled: true, version: "1.1.2", configHash: fnv1a64Hex(CFG), releaseName: "devops" });
   });
-  afterEach(async () => { await env.close(); });
+  afterEach(async () => { ac.abort(); await env.close(); });
 
   it("deletes (force-delete annotation retried through a 409) and resolves once the finalizer is released", async () => {
     env.server.injectFault({ match: { verb: "patch", resource: "installplans" }, times: 2, action: { kind: "status", code: 409 } });
-    const wait = track(waitForInstallPlanDeletion({ kubeConfig: env.kc, name: "devops", timeoutMs: 10_000, issueDelete: true, forceDelete: true, ...FAST }));
+    const wait = track(waitForInstallPlanDeletion({ kubeConfig: env.kc, name: "devops", timeoutMs: 10_000, issueDelete: true, forceDelete: true, ...common() }));
     await until(() => ctl.plan("devops")?.metadata.deletionTimestamp !== undefined, "the DELETE arrived");
     expect(ctl.plan("devops")?.metadata.annotations?.["kubesphere.io/force-delete"]).to.equal("true");
     ctl.patchStatus("devops", { state: "Uninstalling", jobName: "helm-uninstall-devops-ffffff" });
@@ -271,7 +277,7 @@ describe("waitForInstallPlanDeletion (scripted controller, real API server)", fu
     env.server.store.delete("installplans", "devops");
     ctl.job(NS, "helm-uninstall-devops-gggggg", "failed", "Error: uninstallation completed with 1 error(s): timed out waiting for the condition\n");
     ctl.patchStatus("devops", { state: "UninstallFailed", jobName: "helm-uninstall-devops-gggggg", conditions: [condition("Uninstalled", "False", "UninstallFailed", "Job has reached the specified backoff limit")] });
-    const err = await waitForInstallPlanDeletion({ kubeConfig: env.kc, name: "devops", timeoutMs: 10_000, ...FAST })
+    const err = await waitForInstallPlanDeletion({ kubeConfig: env.kc, name: "devops", timeoutMs: 10_000, ...common() })
       .then(() => { throw new Error("resolved"); }, (e) => e as InstallPlanFailedError);
     expect(err).to.be.instanceOf(InstallPlanFailedError);
     expect(err.phase).to.equal("delete");
@@ -280,7 +286,7 @@ describe("waitForInstallPlanDeletion (scripted controller, real API server)", fu
 
   it("reports at once that deletion hangs when the plan's ExtensionVersion is gone (§5 step 2)", async () => {
     env.server.store.delete("extensionversions", "devops-1.1.2");
-    const err = await waitForInstallPlanDeletion({ kubeConfig: env.kc, name: "devops", timeoutMs: 10_000, issueDelete: true, ...FAST })
+    const err = await waitForInstallPlanDeletion({ kubeConfig: env.kc, name: "devops", timeoutMs: 10_000, issueDelete: true, ...common() })
       .then(() => { throw new Error("resolved"); }, (e) => e as Error);
     expect(err).to.be.instanceOf(InstallPlanStalledError);
     expect(err.message).to.contain("ExtensionVersion devops-1.1.2 does not exist, so the InstallPlan controller ignores this plan");
@@ -289,6 +295,6 @@ describe("waitForInstallPlanDeletion (scripted controller, real API server)", fu
   it("resolves at once with existed=false when there is nothing to delete", async () => {
     ctl.finishDeletion("devops");
     env.server.store.delete("installplans", "devops");
-    expect(await waitForInstallPlanDeletion({ kubeConfig: env.kc, name: "devops", timeoutMs: 10_000, issueDelete: true, ...FAST })).to.deep.include({ existed: false });
+    expect(await waitForInstallPlanDeletion({ kubeConfig: env.kc, name: "devops", timeoutMs: 10_000, issueDelete: true, ...common() })).to.deep.include({ existed: false });
   });
 });
