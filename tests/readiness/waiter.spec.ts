@@ -187,6 +187,17 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
     expect(progress.some((p) => p.kind === "warning" && p.message.includes("503"))).to.equal(true);
   });
 
+  it("times out a hung request and retries it", async () => {
+    env.server.injectFault({ match: { verb: "list", resource: "installplans" }, times: 2, action: { kind: "delay", ms: 1_500 } });
+    ctl.apply(planObject("devops", "1.1.2", CFG));
+    ctl.setStatus("devops", { targetNamespace: NS, state: "Installed", enabled: true, version: "1.1.2", configHash: fnv1a64Hex(CFG) });
+    const started = Date.now();
+    const ready = await waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutMs: 10_000, onProgress, requestTimeoutMs: 150, ...common(), pollIntervalMs: 60_000 });
+    expect(ready.state).to.equal("Installed");
+    expect(Date.now() - started, "did not sit out the 1.5 s hang").to.be.below(1_400);
+    expect(progress.filter((p) => p.kind === "warning" && /LIST installplans.*(Timeout|abort)/i.test(p.message))).to.have.length(2);
+  });
+
   it("resumes a dropped watch from its last resourceVersion without re-listing", async () => {
     ctl.apply(planObject("devops", "1.1.2", CFG));
     // First stream ends cleanly after one event; the second is reset (TCP RST) after one event, which
