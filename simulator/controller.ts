@@ -15,8 +15,8 @@
  * can be reverted, §6.9), followed by the Extension status mirror (§4 B).
  *
  * Not modelled: the JSBundle/APIService/ReverseProxy/ExtensionEntry Available/Disabled flip
- * (those kinds are not served), RBAC objects other than the executor ServiceAccount, chart
- * download and Repository checks (the "failure before a Job" tight loop of §6.4), and
+ * (those kinds are not served), RBAC objects other than the executor ServiceAccount, real chart
+ * download and Repository checks (a `chartFail` fault stands in for their failures), and
  * unreachable member clusters.
  *
  * @example
@@ -46,6 +46,9 @@ import {
   isSchedulable, putCondition, setState, State, targetClusters, targetNamespace, versionChanged,
 } from "./stateMachine";
 import type { KubeObject, ObjectStore } from "./store";
+
+/** Fault effects that act on executor runs (the rest act in the controller). */
+const EXECUTOR_EFFECTS = ["fail", "clockSkew", "deleteJob", "slow", "hang"] as const;
 
 /** Image of the helm executor container (chart default). */
 export const EXECUTOR_IMAGE = "kubesphere/kubectl:v1.27.16";
@@ -349,6 +352,16 @@ export class ControllerSimulator {
 
     setState(entry, State.Preparing, "", this.clock.now());
     await this.writeStatus(plan);
+    const version = ev.spec.version ?? plan.spec.extension.version;
+    const [chartFail] = this.faults.take({ extension: ext, version, cluster, action }, ["chartFail"]);
+    if (chartFail) {
+      // Step 2 failed: no Job, configHash/version/jobName keep their old values (§2.5, §6.4).
+      const error = chartFail.error ?? `failed to download chart: Get "https://extensions-museum.kubesphere-system.svc/charts/${ext}-${version}.tgz": dial tcp: lookup extensions-museum.kubesphere-system.svc: no such host`;
+      const message = cluster === undefined ? `Failed to ${upgrade ? "upgrade" : "install"} extension: ${error}` : `failed to upgrade extension: ${error}`;
+      setState(entry, upgrade ? State.UpgradeFailed : State.InstallFailed, message, this.clock.now());
+      await this.writeStatus(plan);
+      return;
+    }
     await this.ensureNamespace(ns, ext);
     if (!upgrade) {
       putCondition(entry, {
@@ -362,7 +375,7 @@ export class ControllerSimulator {
     const hash = fnv1a64Hex(config);
     const job = await this.createExecutorJob(plan, jobName, action, release, config, hash, cluster);
     entry.configHash = hash;
-    entry.version = ev.spec.version ?? plan.spec.extension.version;
+    entry.version = version;
     entry.releaseName = release;
     entry.jobName = jobName;
     if (cluster !== undefined) entry.targetNamespace = ns;
@@ -373,7 +386,7 @@ export class ControllerSimulator {
       job, action, chartVersion: entry.version,
       release: { cluster: cluster ?? this.host, namespace: ns, name: release },
       command: this.helmCommand(action, release, ns, ext, cluster, config !== ""),
-      faults: this.faults.take({ extension: ext, version: entry.version, cluster, action }),
+      faults: this.faults.take({ extension: ext, version, cluster, action }, EXECUTOR_EFFECTS),
     });
   }
 
@@ -503,7 +516,7 @@ export class ControllerSimulator {
       job, action: "uninstall", chartVersion: entry.version ?? "",
       release: { cluster: cluster ?? this.host, namespace: plan.status!.targetNamespace!, name: release },
       command: this.helmCommand("uninstall", release, plan.status!.targetNamespace!, ext, cluster, false),
-      faults: this.faults.take({ extension: ext, version: entry.version ?? plan.spec.extension.version, cluster, action: "uninstall" }),
+      faults: this.faults.take({ extension: ext, version: entry.version ?? plan.spec.extension.version, cluster, action: "uninstall" }, EXECUTOR_EFFECTS),
     });
   }
 

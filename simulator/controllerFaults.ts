@@ -16,6 +16,11 @@
  * - `slow`: the helm step takes `delayMs` longer.
  * - `hang`: the pod never finishes (no `activeDeadlineSeconds`, §2.10): the plan stays
  *   `Installing` with an active Job.
+ * - `chartFail`: loading the chart fails in the controller, before any Job (§2.5 step 2, §6.4):
+ *   `InstallFailed`/`UpgradeFailed` with "Failed to install extension: <error>" (agents: "failed to
+ *   upgrade extension: <error>"), `configHash`/`version`/`jobName` unchanged, and therefore the
+ *   tight `Preparing ↔ …Failed` retry loop BEHAVIOR infers. Use `times` to end the loop, or
+ *   `settle({ until })` to stop inside it.
  *
  * Cluster unschedulability is not an executor fault: set it on the Cluster object
  * (`setClusterConditions`) or list the cluster under `unschedulableClusters` in a faults file.
@@ -28,7 +33,7 @@ export type ExecutorAction = "install" | "upgrade" | "uninstall";
 /** One executor fault rule. */
 export interface ExecutorFault {
   /** What happens. */
-  effect: "fail" | "clockSkew" | "deleteJob" | "slow" | "hang";
+  effect: "fail" | "clockSkew" | "deleteJob" | "slow" | "hang" | "chartFail";
   /** Extension name; omitted = any. */
   extension?: string;
   /** Target ExtensionVersion `spec.version` of the run; omitted = any. */
@@ -40,7 +45,7 @@ export interface ExecutorFault {
   cluster?: string;
   /** Action; omitted = any. */
   action?: ExecutorAction;
-  /** `fail`: the helm error text (default `context deadline exceeded`). */
+  /** `fail`/`chartFail`: the error text (defaults: `context deadline exceeded`; a chart download error). */
   error?: string;
   /** `fail`: fail before Helm writes a revision. */
   beforeRelease?: boolean;
@@ -74,7 +79,7 @@ export interface RunDescriptor {
   action: ExecutorAction;
 }
 
-const EFFECTS = ["fail", "clockSkew", "deleteJob", "slow", "hang"] as const;
+const EFFECTS = ["fail", "clockSkew", "deleteJob", "slow", "hang", "chartFail"] as const;
 
 /** True when `fault` applies to `run`. */
 export function faultMatches(fault: ExecutorFault, run: RunDescriptor): boolean {
@@ -108,9 +113,9 @@ export class ExecutorFaults {
     this.rules = [];
   }
 
-  /** Returns (consuming one use of each) every rule that applies to `run`. */
-  take(run: RunDescriptor): ExecutorFault[] {
-    const hits = this.rules.filter((r) => r.remaining > 0 && faultMatches(r.fault, run));
+  /** Returns (consuming one use of each) every rule with one of `effects` that applies to `run`. */
+  take(run: RunDescriptor, effects: ReadonlyArray<ExecutorFault["effect"]> = EFFECTS): ExecutorFault[] {
+    const hits = this.rules.filter((r) => r.remaining > 0 && effects.includes(r.fault.effect) && faultMatches(r.fault, run));
     for (const h of hits) h.remaining--;
     this.rules = this.rules.filter((r) => r.remaining > 0);
     return hits.map((h) => h.fault);

@@ -11,6 +11,7 @@ import { installPlan, startSimEnv, type SimEnv } from "../support/simulatorHarne
 
 const KS = { group: "kubesphere.io", version: "v1alpha1" } as const;
 const SUFFIX = "[bcdfghjklmnpqrstvwxz2456789]{6}";
+const NS = "kubesphere-devops-system";
 
 function clientFor(env: SimEnv): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
@@ -149,6 +150,24 @@ describe("controller simulator: install", () => {
     await env.sim.settle();
     expect(env.status("devops")!.conditions![0]).to.include({ reason: "InstallFailed", message: "Job has reached the specified backoff limit" });
     expect(env.sim.releases.get({ cluster: "host", namespace: "kubesphere-devops-system", name: "devops" })).to.equal(undefined);
+  });
+
+  it("loops Preparing ↔ InstallFailed without a Job while the chart cannot be loaded, then installs (§6.4)", async () => {
+    env = await startSimEnv({ extensions: ["devops"], faults: [{ effect: "chartFail", extension: "devops", times: 3 }] });
+    const states: string[] = [];
+    env.store.subscribe((e) => {
+      const st = (e.object.status as { state?: string } | undefined)?.state;
+      if (e.resource.plural === "installplans" && st && states[states.length - 1] !== st) states.push(st);
+    });
+    env.store.create("installplans", installPlan("devops", "1.1.1"));
+    await env.sim.settle({ until: () => env.status("devops")?.state === "InstallFailed" });
+    const failed = env.status("devops")!;
+    expect(failed.conditions![0]).to.include({ type: "Installed", status: "False", reason: "InstallFailed" });
+    expect(failed.conditions![0].message).to.match(/^Failed to install extension: failed to download chart: Get "https:\/\/extensions-museum/u);
+    expect(failed).to.not.have.any.keys("configHash", "version", "jobName");
+    expect(env.jobNames(NS)).to.deep.equal([]);
+    await env.sim.settle();
+    expect(states).to.deep.equal(["Preparing", "InstallFailed", "Preparing", "InstallFailed", "Preparing", "InstallFailed", "Preparing", "Installing", "Installed"]);
   });
 
   it("stays Installing when the helm pod's clock is behind, although the Job completed (§6.3)", async () => {

@@ -89,7 +89,7 @@ describe("controller simulator over HTTP (auto mode)", () => {
     expect(() => parseArgs(["--serve", "--bogus"])).to.throw(/unknown argument --bogus/u);
     expect(() => parseArgs(["--kubeconfig"])).to.throw(/--kubeconfig needs a value/u);
     expect(parseArgs(["--kubeconfig", "k", "--load-catalog", "--members", "a,b"])).to.include({ kubeconfig: "k", loadCatalog: true });
-    expect(() => parseFaultsFile("faults:\n  - effect: explode\n")).to.throw(/faults\[0\]\.effect must be one of fail, clockSkew, deleteJob, slow, hang, got "explode"/u);
+    expect(() => parseFaultsFile("faults:\n  - effect: explode\n")).to.throw(/faults\[0\]\.effect must be one of fail, clockSkew, deleteJob, slow, hang, chartFail, got "explode"/u);
     expect(() => parseFaultsFile("unschedulableClusters: member1\n")).to.throw(/unschedulableClusters must be a list of cluster names/u);
   });
 });
