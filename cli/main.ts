@@ -17,7 +17,7 @@ import { showCommand } from "./commands/show";
 import { versionsCommand } from "./commands/versions";
 import { CliContext, createContext } from "./context";
 import { ExitCode, ExitCodeValue, UnreachableError, UsageError } from "./errors";
-import { makeStyle, parseOutputFormat, TextSink, toJson } from "./output";
+import { makeStyle, parseOutputFormat, TextSink, toJson, toYaml } from "./output";
 import { ExtensionResolutionError } from "../components/resolve/errors";
 
 /** The program's name as users type it. */
@@ -149,7 +149,9 @@ export async function run(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   } catch (e) {
     const errStyle = makeStyle(io.stderr, env);
     if (e instanceof ExtensionResolutionError) {
+      // Scripts asked for data: the problems go to stdout in that format as well.
       if (format === "json") io.stdout.write(toJson({ extension: e.extension, problems: e.problems }));
+      if (format === "yaml") io.stdout.write(toYaml({ extension: e.extension, problems: e.problems }));
       io.stderr.write(`${errStyle.red("error:")} ${e.message}\n`);
       return ExitCode.Problems;
     }

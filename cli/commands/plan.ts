@@ -78,7 +78,8 @@ export const planCommand: Command = {
     "must exist, fit the host's KubeSphere and Kubernetes versions, have its required dependencies installed or\n" +
     "declared (--declare), and clusterScheduling must name clusters that exist. Prints the exact InstallPlan the\n" +
     "component would write (YAML by default; -o json for JSON; -o table adds a summary), warnings on stderr.\n" +
-    "If anything is wrong, prints every problem at once and exits 1 (with -o json: {extension, problems} on stdout).",
+    "If anything is wrong, prints every problem at once and exits 1 (with -o json or -o yaml also {extension, problems}\n" +
+    "on stdout).",
   examples: [
     "kubesphere-ext plan devops@1.1.2 --config devops-values.yaml",
     "kubesphere-ext plan whizard-logging@1.2.2 --declare vector@1.0.4 --declare whizard-telemetry@1.2.2",

@@ -173,7 +173,7 @@ describe("kubesphere-ext against the static fixture", () => {
       expect(YAML.parse(r.stdout)).to.deep.equal(expected);
     });
 
-    it("prints every problem resolution finds and exits 1; -o json puts them on stdout", async () => {
+    it("prints every problem resolution finds and exits 1; -o json/yaml also put them on stdout", async () => {
       const r = await runCli(["plan", "network@1.3.0", ...OFFLINE, "--clusters", "nowhere", "-o", "json"]);
       expect(r.code).to.equal(1);
       const out = JSON.parse(r.stdout);
@@ -183,6 +183,12 @@ describe("kubesphere-ext against the static fixture", () => {
       expect(out.problems[1]).to.match(/names cluster\(s\) that do not exist: nowhere/);
       const expected = await resolveExtension(fixtureCatalog({ clusters: undefined }), { name: "network", version: "1.3.0", clusterScheduling: { clusters: ["nowhere"] } }).catch((e) => e);
       expect(out.problems).to.deep.equal(expected.problems.map((p: string) => p.replace(/, member1, member2/, "")));
+      const asYaml = await runCli(["plan", "network@1.3.0", ...OFFLINE, "--clusters", "nowhere", "-o", "yaml"]);
+      expect(asYaml.code).to.equal(1);
+      expect(YAML.parse(asYaml.stdout)).to.deep.equal(out);
+      const asTable = await runCli(["plan", "network@1.3.0", ...OFFLINE, "--clusters", "nowhere", "-o", "table"]);
+      expect(asTable.stdout, "people get the problems on stderr only").to.equal("");
+      expect(asTable.stderr).to.include('error: extension "network" has 2 problems:\n  - network 1.3.0 requires KubeSphere');
     });
 
     it("-o table adds a summary of what was resolved", async () => {
