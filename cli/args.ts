@@ -38,7 +38,7 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   installed: { type: "string", multiple: true, valueName: "NAME=VERSION", description: "offline: an extension already installed (repeatable)" },
   "cluster-names": { type: "string", valueName: "A,B", description: "offline: clusters known to the host (default: host)" },
   output: { type: "string", short: "o", valueName: "FORMAT", description: "table (default), json or yaml" },
-  color: { type: "boolean", description: "--no-color: never colour (default: colour only on a terminal without NO_COLOR)" },
+  color: { type: "boolean", description: "force colour on (--color) or off (--no-color); default: only on a terminal, without NO_COLOR" },
   help: { type: "boolean", short: "h", description: "show help" },
 };
 

@@ -62,8 +62,7 @@ export function mainHelp(): string {
     `Usage: ${PROGRAM} COMMAND [ARGS] [OPTIONS]\n\n` +
     "Commands:\n" +
     COMMANDS.map((c) => `  ${`${c.name} ${c.args}`.padEnd(width)}   ${c.summary}`).join("\n") + "\n\n" +
-    "Global options:\n" + formatOptionHelp(GLOBAL_OPTIONS) +
-    "      --version              print the version\n\n" +
+    "Global options:\n" + formatOptionHelp({ ...GLOBAL_OPTIONS, version: { type: "boolean", description: "print the version and exit" } }) + "\n" +
     "Facts come from the current kubeconfig context (or --kubeconfig/--context), or offline from --catalog with\n" +
     "--ks-version, --kube-version and --installed. Run `" + PROGRAM + " COMMAND --help` for a command's options.\n\n" +
     EXIT_CODES_HELP;

@@ -269,6 +269,12 @@ describe("kubesphere-ext against the static fixture", () => {
       });
     }
 
+    it("--version prints the package version", async () => {
+      const r = await runCli(["--version"]);
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.equal(`${JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")).version}\n`);
+    });
+
     it("`help plan` equals `plan --help`", async () => {
       expect((await runCli(["help", "plan"])).stdout).to.equal((await runCli(["plan", "--help"])).stdout);
     });
