@@ -52,6 +52,20 @@ describe("controller simulator over HTTP (auto mode)", () => {
     expect(sim.errors).to.deep.equal([]);
   });
 
+  it("re-lists after 410 Expired when its watch resumes from a compacted resourceVersion", async () => {
+    env = await startFakeCluster({ extensions: ["devops"] });
+    const drop = env.server.injectFault({ match: { verb: "watch", resource: "installplans" }, action: { kind: "dropWatch", afterMs: 20 } });
+    sim = await ControllerSimulator.start({ client: new HttpKubeClient(env.kc, k8s) });
+    // While the controller's installplans watch is down, history is compacted and a plan appears.
+    await new Promise<void>((resolve) => { const t = setInterval(() => { if (drop.applied === 1 && env.server.openWatchCount < 4) { clearInterval(t); resolve(); } }, 5); });
+    env.server.store.create("installplans", installPlan("devops", "1.1.1"));
+    env.server.store.compact();
+    const w = await collectWatch(env.kc, IP);
+    await w.waitFor((e) => e.object.status?.state === "Installed", 10_000);
+    w.stop();
+    expect(env.server.countRequests({ verb: "list", resource: "installplans" })).to.be.at.least(2);
+  });
+
   it("runs from the command line with --serve and a faults file", async () => {
     env = await startFakeCluster({ catalog: false });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ks-sim-"));
