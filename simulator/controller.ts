@@ -16,8 +16,7 @@
  *
  * Not modelled: the JSBundle/APIService/ReverseProxy/ExtensionEntry Available/Disabled flip
  * (those kinds are not served), RBAC objects other than the executor ServiceAccount, real chart
- * download and Repository checks (a `chartFail` fault stands in for their failures), and
- * unreachable member clusters.
+ * download and Repository checks (a `chartFail` fault stands in for their failures).
  *
  * @example
  * const clock = new ManualClock();
@@ -75,6 +74,11 @@ export interface ControllerSimulatorOptions {
   timeScale?: number;
   /** Executor faults. */
   faults?: ExecutorFault[];
+  /**
+   * Member clusters whose API cannot be reached: reading their agent release fails, so every
+   * reconcile that gets to them errors and is retried with backoff (BEHAVIOR §2.4 step 2, §5).
+   */
+  unreachableClusters?: string[];
   /** Name of the Cluster object that is the host (default `host`). */
   hostCluster?: string;
   /**
@@ -122,6 +126,7 @@ export class ControllerSimulator {
   private readonly jobStatusCache = new Map<string, string>();
   private readonly clusterCache = new Map<string, Cluster>();
   private readonly stops: Array<() => void> = [];
+  private readonly unreachable = new Set<string>();
 
   private constructor(options: ControllerSimulatorOptions) {
     if (!options.store && !options.client) throw new Error("ControllerSimulator: pass `store` (in-process) or `client` (any API server)");
@@ -134,6 +139,7 @@ export class ControllerSimulator {
     this.host = options.hostCluster ?? "host";
     this.logger = options.logger;
     this.faults = new ExecutorFaults(options.faults ?? []);
+    (options.unreachableClusters ?? []).forEach((c) => this.unreachable.add(c));
     this.scheduler = new Scheduler({
       clock: this.clock, mode, timeScale: options.timeScale,
       worker: (key) => this.reconcileKey(key),
@@ -165,6 +171,15 @@ export class ControllerSimulator {
   /** Auto mode: resolves when the controller is idle. */
   idle(): Promise<void> {
     return this.scheduler.idle();
+  }
+
+  /**
+   * Makes a member cluster's API unreachable (or reachable again). Nothing is re-queued: like the
+   * real controller, plans notice on their next reconcile or retry.
+   */
+  setClusterReachable(cluster: string, reachable: boolean): void {
+    if (reachable) this.unreachable.delete(cluster);
+    else this.unreachable.add(cluster);
   }
 
   /** Queues a reconcile of the plan `name` (what any event on it does). */
@@ -291,6 +306,14 @@ export class ControllerSimulator {
     return { cluster: this.host, namespace: plan.status?.targetNamespace ?? "", name: plan.spec.extension.name };
   }
 
+  /** `helm get` of an agent release on its cluster; throws when that cluster is unreachable. */
+  private agentRelease(key: ReleaseKey): ReturnType<HelmReleases["get"]> {
+    if (this.unreachable.has(key.cluster)) {
+      throw new Error(`Kubernetes cluster unreachable: Get "https://${key.cluster}.simulator.invalid:6443/version": dial tcp: i/o timeout`);
+    }
+    return this.releases.get(key);
+  }
+
   private async getJob(namespace: string | undefined, name: string | undefined): Promise<KubeObject | undefined> {
     if (!name || !namespace) return undefined;
     return this.client.get("jobs", name, namespace);
@@ -325,7 +348,7 @@ export class ControllerSimulator {
       const entry = (statuses[name] ??= {});
       const key: ReleaseKey = { cluster: name, namespace: status.targetNamespace!, name: `${plan.spec.extension.name}-agent` };
       const job = await this.getJob(status.targetNamespace, entry.jobName);
-      if (deriveStatus(entry, job as never, this.releases.get(key))) await this.writeStatus(plan);
+      if (deriveStatus(entry, job as never, this.agentRelease(key))) await this.writeStatus(plan);
       const config = clusterConfig(plan.spec.config, plan.spec.clusterScheduling?.overrides, name);
       const changed = configChanged(entry, config) || versionChanged(entry, plan.spec.extension.version);
       const decision = decide(entry.state, changed);
@@ -490,7 +513,8 @@ export class ControllerSimulator {
     if (!entry) return;
     const all = clusters ?? ((await this.client.list("clusters")) as unknown as Cluster[]);
     const key: ReleaseKey = { cluster: name, namespace: status.targetNamespace ?? "", name: `${plan.spec.extension.name}-agent` };
-    const release = this.releases.get(key);
+    const exists = all.some((c) => c.metadata.name === name);
+    const release = exists ? this.agentRelease(key) : undefined;
     if (!entry.releaseName || !all.some((c) => c.metadata.name === name) || !release) {
       delete statuses[name];
       if (Object.keys(statuses).length === 0) delete status.clusterSchedulingStatuses;

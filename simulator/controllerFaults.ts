@@ -24,6 +24,8 @@
  *
  * Cluster unschedulability is not an executor fault: set it on the Cluster object
  * (`setClusterConditions`) or list the cluster under `unschedulableClusters` in a faults file.
+ * An unreachable member cluster is controller state: `unreachableClusters` (option or faults
+ * file) or `ControllerSimulator.setClusterReachable`.
  */
 import * as YAML from "yaml";
 
@@ -65,6 +67,8 @@ export interface FaultsFile {
   unschedulableClusters?: string[];
   /** Cluster names to mark `Ready=False` at start. */
   notReadyClusters?: string[];
+  /** Member clusters whose API the controller cannot reach (reconciles error and retry). */
+  unreachableClusters?: string[];
 }
 
 /** Describes one executor run, for matching. */
@@ -137,5 +141,10 @@ export function parseFaultsFile(text: string): FaultsFile {
     if (!f || typeof f !== "object") throw new Error(`faults file: faults[${i}] must be a mapping`);
     if (!EFFECTS.includes(f.effect)) throw new Error(`faults file: faults[${i}].effect must be one of ${EFFECTS.join(", ")}, got ${JSON.stringify(f.effect)}`);
   });
-  return { faults, unschedulableClusters: strings(doc.unschedulableClusters, "unschedulableClusters"), notReadyClusters: strings(doc.notReadyClusters, "notReadyClusters") };
+  return {
+    faults,
+    unschedulableClusters: strings(doc.unschedulableClusters, "unschedulableClusters"),
+    notReadyClusters: strings(doc.notReadyClusters, "notReadyClusters"),
+    unreachableClusters: strings(doc.unreachableClusters, "unreachableClusters"),
+  };
 }

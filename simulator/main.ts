@@ -22,7 +22,7 @@
  * It runs until SIGINT/SIGTERM. Log lines go to stdout; the first line with `--serve` is
  * `listening <url>`, and once the watches are established it prints
  * `controller simulator running (...); watching InstallPlans, ...` (the e2e ready marker). A faults file is YAML: `{ faults: [ExecutorFault...], unschedulableClusters: [...],
- * notReadyClusters: [...] }` (see `controllerFaults.ts`).
+ * notReadyClusters: [...], unreachableClusters: [...] }` (see `controllerFaults.ts`).
  *
  * Pod logs: against a real kube-apiserver there is no kubelet, so `kubectl logs` cannot work.
  * The helm transcript of each executor pod is in its annotation `logs.simulator.kubesphere.io/helm`;
@@ -163,7 +163,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
   for (const c of faults.notReadyClusters ?? []) await setClusterCondition(client, c, "Ready");
   const sim = await ControllerSimulator.start({
     client, mode: "auto", seed: args.seed, timeScale: args.timeScale, hostCluster: args.hostCluster,
-    faults: faults.faults, logger: out,
+    faults: faults.faults, unreachableClusters: faults.unreachableClusters, logger: out,
   });
   // The e2e harness waits for this line (E2E_SIMULATOR_READY_REGEX, e.g. "watching").
   out(`controller simulator running (seed ${args.seed}, ${(faults.faults ?? []).length} fault(s)); watching InstallPlans, Jobs, ExtensionVersions and Clusters`);

@@ -104,6 +104,26 @@ describe("controller simulator: multicluster (§2.9)", () => {
     expect(s.clusterSchedulingStatuses!.member1.conditions![0]).to.include({ type: "Upgraded", status: "True" });
   });
 
+  it("errors and retries while a member cluster is unreachable, installs once it is back, and cannot uninstall without it", async () => {
+    env = await startSimEnv({ members: ["member1", "member2"], extensions: ["devops"], unreachableClusters: ["member2"] });
+    env.store.create("installplans", installPlan("devops", "1.1.1", { clusterScheduling: { placement: { clusters: ["member1", "member2"] } } }));
+    await env.sim.settle();
+    let s = env.status("devops")!;
+    expect(s.state).to.equal("Installed");
+    expect(Object.keys(s.clusterSchedulingStatuses!)).to.deep.equal(["member1"]);
+    expect(env.sim.errors.at(-1)!.message).to.match(/^Kubernetes cluster unreachable: Get "https:\/\/member2\./u);
+    env.sim.setClusterReachable("member2", true);
+    env.sim.enqueue("devops");
+    await env.sim.settle();
+    s = env.status("devops")!;
+    expect(s.clusterSchedulingStatuses!.member2.state).to.equal("Installed");
+    env.sim.setClusterReachable("member2", false);
+    env.store.delete("installplans", "devops");
+    await env.sim.settle();
+    expect(env.plan("devops")!.metadata.deletionTimestamp).to.be.a("string");
+    expect(Object.keys(env.status("devops")!.clusterSchedulingStatuses!)).to.include("member2");
+  });
+
   it("records an error and retries with backoff when clusterScheduling has no placement", async () => {
     env = await startSimEnv({ members: ["member1"], extensions: ["devops"], maxRetries: 3 });
     env.store.create("installplans", installPlan("devops", "1.1.1", { clusterScheduling: { overrides: { member1: "a: 1" } } }));
