@@ -376,6 +376,7 @@ export class FakeKubeApiServer {
         return sendJson(res, 201, store.create(type, obj, { dryRun }));
       }
       case "update": {
+        if (name === undefined) throw methodNotAllowed(`PUT needs an object name (${type.plural})`);
         const obj = parseJson(body) as KubeObject;
         if (obj?.metadata?.name !== name) {
           throw badRequest(`the name of the object (${String(obj?.metadata?.name)}) does not match the name on the URL (${name})`);
@@ -384,11 +385,13 @@ export class FakeKubeApiServer {
         return sendJson(res, 200, store.update(type, obj, { dryRun, subresource: subresource === "status" ? "status" : undefined }));
       }
       case "patch": {
+        if (name === undefined) throw methodNotAllowed(`PATCH needs an object name (${type.plural})`);
         // Server-side apply of a missing object creates it (201).
         const existed = store.get(type, name!, namespace) !== undefined;
         return sendJson(res, existed ? 200 : 201, this.patch(type, name!, namespace, String(req.headers["content-type"] ?? ""), body, dryRun, subresource));
       }
       case "delete": {
+        if (name === undefined) throw methodNotAllowed(`deletecollection of ${type.plural} is not supported by the simulator`);
         const opts = body.trim() === "" ? {} : (parseJson(body) as Record<string, unknown>);
         const propagationPolicy = (opts.propagationPolicy ?? record.query.propagationPolicy) as "Background" | "Foreground" | "Orphan" | undefined;
         const deleted = store.delete(type, name!, namespace, {
