@@ -312,6 +312,24 @@ describe("simulator API server (through @kubernetes/client-node)", () => {
       w.stop();
     });
 
+    it("feeds a client-node informer (list, then watch from the list's resourceVersion)", async () => {
+      const path = "/apis/kubesphere.io/v1alpha1/installplans";
+      const informer = k8s.makeInformer(env.kc, path, () => env.custom.listClusterCustomObject({ ...KS, plural: "installplans" }) as never);
+      const seen: string[] = [];
+      let resolveSeen!: () => void;
+      const done = new Promise<void>((r) => { resolveSeen = r; });
+      informer.on("add", (o) => { seen.push(`add ${o.metadata?.name}`); });
+      informer.on("update", (o) => { seen.push(`update ${o.metadata?.name}`); resolveSeen(); });
+      await env.custom.createClusterCustomObject({ ...KS, plural: "installplans", body: plan("devops") });
+      await informer.start();
+      await env.custom.createClusterCustomObject({ ...KS, plural: "installplans", body: plan("gatekeeper") });
+      await env.custom.patchClusterCustomObject({ ...KS, plural: "installplans", name: "gatekeeper", body: [{ op: "replace", path: "/spec/enabled", value: false }] });
+      await done;
+      await informer.stop();
+      expect(seen).to.deep.equal(["add devops", "add gatekeeper", "update gatekeeper"]);
+      expect(env.server.countRequests({ verb: "list", resource: "installplans" })).to.equal(1);
+    });
+
     it("sends BOOKMARK events when asked", async () => {
       const w = await collectWatch(env.kc, IP_PATH, { allowWatchBookmarks: true, resourceVersion: env.server.store.resourceVersion });
       const b = await w.waitFor((e) => e.type === "BOOKMARK");
