@@ -379,6 +379,21 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
         detail: "They get their agents only when they become Ready and schedulable (BEHAVIOR §2.9, §6.16)." });
     }
   }
+  if (deleting) {
+    // Agents are uninstalled before the host; an unreachable member makes that step fail and retry for ever (§5 step 9).
+    const unreachable = Object.keys(entries).filter((c) => {
+      const obj = input.clusters.find((x) => x.metadata.name === c);
+      return obj !== undefined && !obj.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True");
+    }).sort();
+    if (unreachable.length > 0) {
+      findings.push({
+        severity: "error", scope: "plan", title: `the agent uninstall waits on cluster(s) that are not Ready: ${unreachable.join(", ")}`,
+        detail: "Agents are uninstalled before the host release; an unreachable member cluster makes that step fail and " +
+          "retry with backoff for ever, so the deletion does not finish (BEHAVIOR §5 steps 4 and 9).",
+        hint: "bring the cluster back, or clean its agent release up by hand; the force-delete annotation only covers the host release",
+      });
+    }
+  }
   if (deleting && plan.metadata.annotations?.[ANNOTATION_FORCE_DELETE] !== undefined) {
     findings.push({ severity: "info", scope: "host", title: "force-delete is set",
       detail: "The host release is uninstalled without hooks once the agents are gone (BEHAVIOR §5 step 5)." });

@@ -89,6 +89,17 @@ describe("diagnosis (pure)", () => {
     expect(d.clusters.find((c) => c.name === "member1")?.targeted).to.equal(false);
   });
 
+  it("a deletion waiting on an agent whose cluster is not Ready is an error (it retries for ever)", () => {
+    const plan = fixturePlan("ready_multicluster.yaml");
+    plan.metadata.deletionTimestamp = "2026-01-01T00:30:00Z";
+    plan.metadata.finalizers = ["kubesphere.io/installplan-protection"];
+    const d = diagnose(input(plan, { clusters: [cluster("host"), cluster("member1", false)] }));
+    expect(hasProblems(d)).to.equal(true);
+    expect(d.findings[0].title).to.equal("the agent uninstall waits on cluster(s) that are not Ready: member1");
+    const healthy = diagnose(input(plan));
+    expect(healthy.findings.map((f) => f.title)).to.not.include("the agent uninstall waits on cluster(s) that are not Ready: member1");
+  });
+
   it("the human rendering lists conditions newest first and has no colour when the sink is not a TTY", () => {
     const d = diagnose(input(fixturePlan("failed_installFailed.yaml")));
     const text = renderDiagnosis(d, makeStyle({ write: () => undefined, isTTY: false }, {}));
