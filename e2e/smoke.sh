@@ -93,7 +93,7 @@ runtime:
 main: index.js
 EOF
 cat >"$prog/package.json" <<'EOF'
-{ "name": "e2e-smoke", "private": true, "main": "index.js" }
+{ "name": "e2e-smoke", "version": "0.0.0", "private": true, "main": "index.js" }
 EOF
 cat >"$prog/index.js" <<'EOF'
 "use strict";
@@ -124,6 +124,32 @@ ext="$("${K[@]}" get installplans.kubesphere.io e2e-smoke-gatekeeper -o jsonpath
 out="$(pul stack output installPlan 2>>"$W/logs/pulumi-smoke.log")"
 [ "$out" = e2e-smoke-gatekeeper ] || fail "stack output installPlan='$out'"
 log "pulumi up created ConfigMap default/e2e-smoke and InstallPlan e2e-smoke-gatekeeper against kube-apiserver"
+# local policy pack (advisory): needs @pulumi/policy resolvable from the pack dir (the repo's devDependency)
+if ( cd "$prog" && node -e 'require.resolve("@pulumi/policy")' >/dev/null 2>&1 ); then
+  pack="$P/policy-pack"; mkdir -p "$pack"
+  printf 'runtime:\n  name: nodejs\n  options:\n    typescript: false\nversion: 0.0.1\n' >"$pack/PulumiPolicy.yaml"
+  echo '{ "name": "e2e-smoke-policy", "version": "0.0.1", "private": true, "main": "index.js" }' >"$pack/package.json"
+  cat >"$pack/index.js" <<'EOF2'
+"use strict";
+const { PolicyPack } = require("@pulumi/policy");
+new PolicyPack("e2e-smoke-policy", {
+  policies: [{
+    name: "see-installplans", description: "reports every InstallPlan", enforcementLevel: "advisory",
+    validateResource: (args, reportViolation) => {
+      if (args.type === "kubernetes:kubesphere.io/v1alpha1:InstallPlan") {
+        reportViolation("e2e-policy-saw InstallPlan " + args.props.metadata.name);
+      }
+    },
+  }],
+});
+EOF2
+  t=$(date +%s)
+  pul preview --policy-pack "$pack" >"$W/logs/pulumi-smoke-policy.log" 2>&1 || { tail -n 40 "$W/logs/pulumi-smoke-policy.log" >&2; fail "pulumi preview --policy-pack"; }
+  grep -q 'e2e-policy-saw InstallPlan e2e-smoke-gatekeeper' "$W/logs/pulumi-smoke-policy.log" || { tail -n 40 "$W/logs/pulumi-smoke-policy.log" >&2; fail "policy pack did not report the InstallPlan"; }
+  log "pulumi preview --policy-pack: advisory violation reported for the InstallPlan ($(( $(date +%s) - t ))s)"
+else
+  log "SKIP policy-pack step: @pulumi/policy not resolvable"
+fi
 t=$(date +%s)
 pul preview --expect-no-changes >>"$W/logs/pulumi-smoke.log" 2>&1 || { tail -n 40 "$W/logs/pulumi-smoke.log" >&2; fail "second preview shows changes"; }
 pul destroy --yes --skip-preview >>"$W/logs/pulumi-smoke.log" 2>&1 || { tail -n 40 "$W/logs/pulumi-smoke.log" >&2; fail "pulumi destroy"; }
