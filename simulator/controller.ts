@@ -36,9 +36,9 @@ import { ApiError } from "./errors";
 import { DEFAULT_EXECUTOR_DELAYS, HelmExecutorSimulator, type ExecutorDelays } from "./executor";
 import { HelmReleases, type ReleaseKey } from "./helm";
 import { StoreKubeClient, type SimKubeClient } from "./kubeClient";
-import { clone, jsonEqual } from "./patch";
 import { SeededRandom } from "./random";
 import { Scheduler, type SettleOptions } from "./scheduler";
+import { mirrorExtensionStatus, updateInstallPlanStatus } from "./statusWriter";
 import { matchesLabelSelector } from "./selectors";
 import {
   ANNOTATION_EXECUTOR_ACTION, ANNOTATION_EXECUTOR_CONFIG_HASH, clusterConfig, configChanged, decide, deriveStatus,
@@ -584,64 +584,9 @@ export class ControllerSimulator {
 
   // ------------------------------------------------------------------------------------ writes
 
-  /** `updateInstallPlan` (IPC:529-557) followed by the Extension mirror (§4 B). */
+  /** `updateInstallPlan` (IPC:529-557) followed by the Extension mirror (§4 B); see `statusWriter.ts`. */
   private async writeStatus(plan: Plan): Promise<void> {
-    const status = plan.status as InstallPlanStatus;
-    if (status.clusterSchedulingStatuses && Object.keys(status.clusterSchedulingStatuses).length === 0) delete status.clusterSchedulingStatuses;
-    for (let attempt = 0; ; attempt++) {
-      const fresh = await this.client.get("installplans", plan.metadata.name);
-      if (!fresh) return;
-      const same = jsonEqual(fresh.metadata.labels ?? {}, plan.metadata.labels ?? {})
-        && jsonEqual(fresh.metadata.annotations ?? {}, plan.metadata.annotations ?? {})
-        && jsonEqual(fresh.status ?? {}, status);
-      if (same) break;
-      const next = clone(fresh);
-      if (plan.metadata.labels) next.metadata.labels = clone(plan.metadata.labels);
-      else delete next.metadata.labels;
-      if (plan.metadata.annotations) next.metadata.annotations = clone(plan.metadata.annotations);
-      else delete next.metadata.annotations;
-      next.status = clone(status);
-      try {
-        const updated = await this.client.update("installplans", next);
-        plan.metadata.resourceVersion = updated.metadata.resourceVersion;
-        break;
-      } catch (e) {
-        if (e instanceof ApiError && e.code === 409 && attempt < 5) continue;
-        throw e;
-      }
-    }
-    await this.mirrorExtension(plan);
-  }
-
-  /** Extension status mirror (§4 B). */
-  private async mirrorExtension(plan: Plan): Promise<void> {
-    const status = plan.status as InstallPlanStatus;
-    for (let attempt = 0; ; attempt++) {
-      const ext = await this.client.get("extensions", plan.spec.extension.name);
-      if (!ext) return;
-      const before = (ext.status ?? {}) as Record<string, unknown>;
-      const next: Record<string, unknown> = { ...before };
-      const fields = ["state", "enabled", "conditions", "plannedInstallVersion", "installedVersion", "clusterSchedulingStatuses"];
-      for (const f of fields) delete next[f];
-      if (status.state !== State.Uninstalled) {
-        const values: Record<string, unknown> = {
-          state: status.state, enabled: status.enabled, conditions: status.conditions,
-          plannedInstallVersion: plan.spec.extension.version, installedVersion: status.version,
-          clusterSchedulingStatuses: status.clusterSchedulingStatuses,
-        };
-        for (const [k, v] of Object.entries(values)) {
-          if (v === undefined || v === "" || v === false || (Array.isArray(v) && v.length === 0)) continue;
-          next[k] = clone(v);
-        }
-      }
-      if (jsonEqual(next, before)) return;
-      try {
-        await this.client.update("extensions", { ...ext, status: next });
-        return;
-      } catch (e) {
-        if (e instanceof ApiError && e.code === 409 && attempt < 5) continue;
-        throw e;
-      }
-    }
+    await updateInstallPlanStatus(this.client, plan);
+    await mirrorExtensionStatus(this.client, plan);
   }
 }

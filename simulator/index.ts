@@ -51,3 +51,4 @@ export * from "./scheduler";
 export * from "./executor";
 export * from "./controller";
 export * from "./table";
+export * from "./statusWriter";

@@ -6,6 +6,7 @@ import * as fc from "fast-check";
 import { fnv1a64Hex } from "../../components/config/configHash";
 import type { Cluster, InstallationStatus, InstallPlan } from "../../components/kubesphere/types";
 import { clusterFixture } from "../../simulator/fixtures";
+import { extensionStatusFor } from "../../simulator/statusWriter";
 import {
   clusterConfig, configChanged, decide, deriveStatus, isSchedulable, jobPhase, MAX_STATE_HISTORY, roundToSecond, setState,
   State, targetClusters, targetNamespace, versionChanged, type JobLike, type ReleaseInfo,
@@ -233,6 +234,27 @@ describe("simulator state machine", () => {
       expect(clusterConfig("", { m1: "b: 2\n" }, "m1")).to.equal("b: 2");
       expect(clusterConfig("z: 1\nnested:\n  x: 1\n  y: [1]\n", { m1: "nested:\n  y: [2]\n  w: true\na: 0\n" }, "m1"))
         .to.equal("a: 0\nnested:\n    w: true\n    x: 1\n    y:\n        - 2\nz: 1\n");
+    });
+  });
+
+  describe("Extension status mirror (§4 B)", () => {
+    const p: InstallPlan = {
+      apiVersion: "kubesphere.io/v1alpha1", kind: "InstallPlan", metadata: { name: "devops" },
+      spec: { extension: { name: "devops", version: "1.1.3" }, enabled: false },
+      status: { state: "Upgrading", version: "1.1.2", conditions: [{ type: "Installed", status: "True", reason: "InstallSuccessful", message: "Install complete", lastTransitionTime: "2026-01-01T00:00:01Z" }] },
+    };
+
+    it("copies state, conditions, the spec version as planned and status.version as installed, keeping the Extension controller's fields", () => {
+      const next = extensionStatusFor(p, { recommendedVersion: "1.1.3", versions: [{ version: "1.1.2" }], state: "Installed", enabled: true });
+      expect(next).to.deep.equal({
+        recommendedVersion: "1.1.3", versions: [{ version: "1.1.2" }], state: "Upgrading",
+        conditions: p.status!.conditions, plannedInstallVersion: "1.1.3", installedVersion: "1.1.2",
+      });
+    });
+
+    it("clears the mirrored fields once the plan is Uninstalled", () => {
+      const next = extensionStatusFor({ ...p, status: { ...p.status, state: "Uninstalled" } }, { recommendedVersion: "1.1.3", state: "Uninstalling", installedVersion: "1.1.2" });
+      expect(next).to.deep.equal({ recommendedVersion: "1.1.3" });
     });
   });
 });
