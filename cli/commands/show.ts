@@ -1,5 +1,4 @@
 /** `kubesphere-ext show NAME[@VERSION]`: one ExtensionVersion in detail. */
-import { UsageError } from "../errors";
 import { nameAtVersion } from "../args";
 import {
   describeDependency, describeHost, effectiveHost, english, fromIndexOnly, INDEX_ONLY_NOTE, recommendationFor, requireVersions, sortVersions,
@@ -33,7 +32,6 @@ export const showCommand: Command = {
     const version = asked ?? recommendationFor(evs, ext, host) ?? all[all.length - 1];
     const ev = evs.find((e) => (e.spec.version ?? e.metadata.name) === version);
     if (!ev) {
-      if (asked === undefined) throw new UsageError(`cannot choose a version of ${name}`);
       throw new ExtensionResolutionError(name, [`version ${version} does not exist: there is no ExtensionVersion ${JSON.stringify(`${name}-${version}`)}; versions that exist: ${all.join(", ")}`]);
     }
     const fit = hostFit(ev, host.ksVersion, host.kubeVersion);
