@@ -29,7 +29,7 @@
  * server.store.get("installplans", "devops")?.status?.state; // "Installed"
  */
 import { fnv1a64Hex } from "../components/config/configHash";
-import { ANNOTATION_FORCE_DELETE, FINALIZER_INSTALLPLAN, LABEL_EXTENSION_REF, type Cluster, type ExtensionVersion, type InstallationStatus, type InstallPlan, type InstallPlanStatus } from "../components/kubesphere/types";
+import { ANNOTATION_FORCE_DELETE, FINALIZER_INSTALLPLAN, LABEL_EXTENSION_REF, type Cluster, type ExtensionVersion, type InstallationStatus, type InstallPlan } from "../components/kubesphere/types";
 import { isAdvanceable, kubeTime, OffsetClock, type Clock } from "./clock";
 import { ExecutorFaults, type ExecutorAction, type ExecutorFault } from "./controllerFaults";
 import { ApiError } from "./errors";

@@ -175,7 +175,6 @@ export class HelmExecutorSimulator {
   }
 
   private async finished(run: ExecutorRun, podName: string, helmStart: Date, revision: number | undefined, preError: string | undefined): Promise<void> {
-    const ns = run.release.namespace;
     const jobName = run.job.metadata.name;
     const fail = this.fault(run, "fail");
     const ok = !fail && preError === undefined;
