@@ -88,6 +88,14 @@ const SPEC_FIELDS = [
   "namespace", "installationMode", "externalDependencies",
 ] as const;
 const SPEC_FIELD_BY_LOWER = new Map<string, string>(SPEC_FIELDS.map((f) => [f.toLowerCase(), f]));
+/** Fields of Go type `string` and `[]string`: any other JSON type fails the whole decode. */
+const STRING_FIELDS = new Set(["icon", "created", "version", "repository", "category", "home", "docs", "digest", "kubeVersion",
+  "ksVersion", "chartURL", "namespace", "installationMode"]);
+const STRING_LIST_FIELDS = new Set(["keywords", "sources", "screenshots"]);
+
+function jsonType(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "object" ? "object" : typeof v;
+}
 
 /** True for text that is a Helm repository index rather than Kubernetes objects. */
 export function isMuseumIndex(value: unknown): boolean {
@@ -135,7 +143,8 @@ function omitEmpty(value: unknown): boolean {
  * Go's JSON decoder does), everything else (`name`, `apiVersion`, `maintainers`, `dependencies`,
  * `images`, `annotations`, ...) is dropped, and empty values vanish.
  *
- * @throws Error when the text is not a YAML mapping
+ * @throws Error when the text is not a YAML mapping, or a string field holds another type (as Go's
+ *   decoder fails, which makes KubeSphere drop the version)
  */
 export function decodeExtensionYaml(text: string, source = "extension.yaml"): ExtensionVersionSpec {
   const doc = YAML.parseDocument(text);
@@ -145,8 +154,16 @@ export function decodeExtensionYaml(text: string, source = "extension.yaml"): Ex
   const spec: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     const field = SPEC_FIELD_BY_LOWER.get(key.toLowerCase());
-    if (field === undefined || omitEmpty(v)) continue;
-    spec[field] = typeof v === "number" ? String(v) : v;
+    if (field === undefined || v === null) continue;
+    // Go's JSON decoder refuses a number where a string is declared (e.g. `version: 1.0`), failing the decode.
+    if (STRING_FIELDS.has(field) && typeof v !== "string") {
+      throw new Error(`${source}: cannot decode ${key}: expected a string, got ${jsonType(v)} (KubeSphere drops the version)`);
+    }
+    if (STRING_LIST_FIELDS.has(field) && (!Array.isArray(v) || v.some((x) => typeof x !== "string"))) {
+      throw new Error(`${source}: cannot decode ${key}: expected a list of strings (KubeSphere drops the version)`);
+    }
+    if (omitEmpty(v)) continue;
+    spec[field] = v;
   }
   return spec as ExtensionVersionSpec;
 }

@@ -217,6 +217,18 @@ describe("museum index reader", () => {
       expect(spec).to.deep.equal({ version: "1.0.0", ksVersion: ">=4.0.0-0", installationMode: "Multicluster", displayName: { en: "Demo" } });
     });
 
+    it("fails like Go's decoder on a number where a string is declared (KubeSphere then drops the version)", () => {
+      expect(() => decodeExtensionYaml("version: 1.0\n", "demo/extension.yaml"))
+        .to.throw("demo/extension.yaml: cannot decode version: expected a string, got number (KubeSphere drops the version)");
+      expect(() => decodeExtensionYaml("version: 1.0.0\nkeywords: [a, 2]\n")).to.throw(/cannot decode keywords: expected a list of strings/);
+      const index = { entries: { demo: [{ name: "demo", version: "1.0.0", urls: ["charts/demo-1.0.0.tgz"] }] } };
+      fs.mkdirSync(path.join(tmp, "charts"));
+      fs.writeFileSync(path.join(tmp, "charts/demo-1.0.0.tgz"), tarGz([["demo/Chart.yaml", "name: demo\n"], ["demo/extension.yaml", "version: 1.0\n"]]));
+      const r = museumIndexObjects(index, { chartsDir: tmp });
+      expect(r.objects.filter((o) => o.kind === "ExtensionVersion")).to.deep.equal([]);
+      expect(r.warnings.join("\n")).to.include("demo 1.0.0 dropped as KubeSphere would drop it: demo/extension.yaml: cannot decode version");
+    });
+
     it("names the file when it is not a mapping", () => {
       expect(() => decodeExtensionYaml("- a\n", "demo/extension.yaml")).to.throw("demo/extension.yaml: not a YAML mapping");
     });
