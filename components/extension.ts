@@ -14,6 +14,7 @@ import type { Catalog } from "./catalog/catalog";
 import { LiveCatalog } from "./catalog/liveCatalog";
 import { StaticCatalog } from "./catalog/staticCatalog";
 import { ComponentOutputs } from "./kubesphere/annotations";
+import { fnv1a64Hex } from "./config/configHash";
 import type { InstallPlan } from "./kubesphere/types";
 import {
   afterDeclarations, checkCycles, declareExtension, DeclaredExtension, declaredVersions, findDeclared, providerGroupKey,
@@ -356,6 +357,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       deleteTimeoutSeconds: pulumi.output(args.deleteTimeoutSeconds).apply((d) => d ?? deleteTimeoutFromOpts ?? DEFAULT_TIMEOUT_SECONDS),
       forceDeleteOnDestroy: args.forceDeleteOnDestroy,
       retry: args.retry,
+      specHash: planObject.apply((p) => fnv1a64Hex(JSON.stringify(p.spec))),
     }, { parent: this, dependsOn: [installPlan] });
 
     if (!pulumi.runtime.isDryRun()) {

@@ -47,7 +47,7 @@ const RUNTIME_PATH: string = require.resolve("./providerRuntime");
 const RUNTIME_PACKAGE_PATH = "@kubesphere-ext/pulumi-kubesphere/bin/components/readiness/providerRuntime";
 
 /** Input properties whose change re-runs the wait (an update). The kubeconfig is not among them: rotating credentials is not a change. */
-export const READINESS_DIFF_KEYS = ["planName", "expected", "context", "timeoutSeconds", "deleteTimeoutSeconds", "forceDeleteOnDestroy"] as const;
+export const READINESS_DIFF_KEYS = ["planName", "expected", "specHash", "context", "timeoutSeconds", "deleteTimeoutSeconds", "forceDeleteOnDestroy"] as const;
 
 /** The preview-time placeholder for unknown values inside dynamic-provider inputs. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -87,9 +87,24 @@ export function checkReadinessInputs(news: Record<string, unknown>): Array<{ pro
   return failures;
 }
 
+/**
+ * The part of an expectation that describes the *spec* (what was applied), without the parts that
+ * describe the *observation* it was derived from: per-cluster hash snapshots (`configHash` /
+ * `mustDifferFrom` of override clusters are read from the live plan before applying, so they move
+ * after every successful run) and `removedClusters` (gone once removed). Comparing only this keeps a
+ * re-run with no change a no-op; a change of the overrides themselves is caught by `specHash`.
+ */
+export function specOfExpectation(e: unknown): unknown {
+  if (!e || typeof e !== "object") return e;
+  const { removedClusters: _removed, clusters, ...rest } = e as ExpectedInstallPlan;
+  return { ...rest, clusters: clusters === undefined ? undefined : Object.keys(clusters).sort() };
+}
+
 /** Which diff keys differ between `olds` and `news` (pure; used by `diff`). */
 export function changedReadinessKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  return READINESS_DIFF_KEYS.filter((k) => stableJson(olds[k]) !== stableJson(news[k]));
+  return READINESS_DIFF_KEYS.filter((k) => k === "expected"
+    ? stableJson(specOfExpectation(olds[k])) !== stableJson(specOfExpectation(news[k]))
+    : stableJson(olds[k]) !== stableJson(news[k]));
 }
 
 /**
@@ -165,6 +180,11 @@ export interface InstallPlanReadinessArgs {
   forceDeleteOnDestroy?: pulumi.Input<boolean>;
   /** The component's current `retry` value, so failure messages name the next value to set. */
   retry?: pulumi.Input<number>;
+  /**
+   * A digest of the applied InstallPlan spec (e.g. FNV-1a of its JSON). Any change re-runs the wait;
+   * it catches changes that the stable part of `expected` does not show (per-cluster overrides).
+   */
+  specHash?: pulumi.Input<string>;
 }
 
 /**
