@@ -122,6 +122,12 @@ export interface ScopeReadiness {
   message: string;
   /** Executor Job of this scope (`jobName` of the host status or the cluster entry), if any. */
   jobName?: string;
+  /**
+   * True when the status is current and `Installed` but its executor Job has not completed yet:
+   * normal for a moment (Helm writes the release before the pod exits and the Job controller marks
+   * the Job Complete), or the early-Installed skew of §6.3. Waiters re-check the Job soon.
+   */
+  waitingForJob?: boolean;
 }
 
 /** Result of {@link assessInstallPlan} / {@link assessInstallPlanDeletion}. */
@@ -237,7 +243,7 @@ function assessInstallation(
       if (job && !job.complete) {
         // §6.3, opposite skew: a later change's Preparing/Upgrading were discarded, so the status shows
         // Installed with the new version and hash while the new Job is still running.
-        return { ...base, status: "Progressing", message: `status says Installed ${version}, but its executor Job ${jobName} has not completed yet (${job.failed ? "it failed; expecting UpgradeFailed shortly" : "still running"}); not trusting the status (BEHAVIOR §6.3)` };
+        return { ...base, status: "Progressing", waitingForJob: true, message: `status says Installed ${version}, but its executor Job ${jobName} has not completed yet (${job.failed ? "it failed; expecting UpgradeFailed shortly" : "still running"}); not trusting the status until it has (BEHAVIOR §6.3)` };
       }
       return { ...base, status: "Ready", message: `Installed ${version}` };
     }
@@ -356,6 +362,7 @@ export function assessInstallPlan(
   let { preJobFailure } = hostResult;
   const host: ScopeReadiness = { status: hostResult.status, state: hostResult.state, message: hostResult.message };
   if (hostResult.jobName) host.jobName = hostResult.jobName;
+  if (hostResult.waitingForJob) host.waitingForJob = true;
   if (host.status === "Ready" && (st?.enabled ?? false) !== expected.enabled) {
     host.status = "Progressing";
     host.message = `Installed ${expected.version}, waiting for the controller to copy spec.enabled=${String(expected.enabled)} to status.enabled (it does so right after Installed, BEHAVIOR §2.5)`;
@@ -379,6 +386,7 @@ export function assessInstallPlan(
     if (r.preJobFailure && preJobFailure === undefined) preJobFailure = `cluster ${c}: ${r.preJobFailure}`;
     const cr: ScopeReadiness = { status: r.status, state: r.state, message: r.message };
     if (r.jobName) cr.jobName = r.jobName;
+    if (r.waitingForJob) cr.waitingForJob = true;
     clusters[c] = cr;
   }
   for (const c of [...(expected.removedClusters ?? [])].sort()) {

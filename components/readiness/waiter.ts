@@ -64,7 +64,17 @@ export interface CommonWaitOptions {
   backoff?: BackoffOptions;
   /** Per-request timeout when the API is built from `kubeConfig`. Defaults to 15 000 ms. */
   requestTimeoutMs?: number;
+  /**
+   * On failure, how long to wait for the executor Job to finish before reading its pod's log, so
+   * the tail includes Helm's final error (the failure is often visible a moment before the pod
+   * exits). Defaults to {@link DEFAULT_LOG_SETTLE_MS}.
+   */
+  logSettleMs?: number;
 }
+
+/** Default of {@link CommonWaitOptions.logSettleMs}: 3 s. */
+export const DEFAULT_LOG_SETTLE_MS = 3_000;
+const JOB_SETTLE_POLL_MS = 100;
 
 /** Options of {@link waitForInstallPlan}. */
 export interface WaitForInstallPlanOptions extends CommonWaitOptions {
@@ -173,6 +183,15 @@ function relevantJobs(plan: InstallPlan | undefined, clusters: string[]): string
   return names;
 }
 
+/**
+ * Delay before re-checking a Job that an otherwise-ready plan waits for: 200 ms for the first 10
+ * checks (the usual Job-status lag is about a second), then doubling up to the poll interval (a
+ * long-running Job behind an early `Installed`, §6.3).
+ */
+export function jobRecheckDelay(check: number, pollIntervalMs: number): number {
+  return Math.min(pollIntervalMs, check <= 10 ? 200 : 200 * 2 ** (check - 10));
+}
+
 /** Retries `fn` on transient API errors with backoff, at most `attempts` times. */
 async function withRetry<T>(fn: () => Promise<T>, clock: WaiterClock, attempts: number, backoff?: BackoffOptions, signal?: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -244,10 +263,21 @@ function apiFor(o: CommonWaitOptions): ReadinessApi {
   return clientNodeReadinessApi(o.kubeConfig, { requestTimeoutMs: o.requestTimeoutMs });
 }
 
-/** Fetches the log tail of `jobName`'s pod, retrying transient errors a few times. */
-async function fetchLogs(api: ReadinessApi, o: CommonWaitOptions, clock: WaiterClock, namespace: string | undefined, jobName: string | undefined):
+/**
+ * Fetches the log tail of `jobName`'s pod, retrying transient errors a few times. With `settleMs`,
+ * first waits (at most that long) for the Job to finish: a failure is often seen through Helm's
+ * release before the pod has exited, and the last lines — Helm's error — are the ones that matter.
+ */
+async function fetchLogs(api: ReadinessApi, o: CommonWaitOptions, clock: WaiterClock, namespace: string | undefined, jobName: string | undefined, settleMs = 0):
   Promise<{ logs?: ContainerLog[]; logError?: string }> {
   if (!jobName || !namespace) return {};
+  const settleUntil = clock.now() + settleMs;
+  while (clock.now() < settleUntil && !o.signal?.aborted) {
+    let job: JobStatus | undefined;
+    try { job = await api.getJob(namespace, jobName); } catch { break; }
+    if (!job || job.complete || job.failed) break;
+    await clock.sleep(JOB_SETTLE_POLL_MS, o.signal);
+  }
   try {
     return { logs: await withRetry(() => api.jobLogTails(namespace, jobName, o.logTailLines ?? DEFAULT_LOG_TAIL_LINES), clock, 4, o.backoff, o.signal) };
   } catch (e) {
@@ -265,7 +295,7 @@ async function problemError(
   const entry = cluster !== undefined ? plan?.status?.clusterSchedulingStatuses?.[cluster] : plan?.status;
   const jobNamespace = plan?.status?.targetNamespace;
   const jobName = scope.jobName;
-  const { logs, logError } = await fetchLogs(api, o, clock, jobNamespace, jobName);
+  const { logs, logError } = await fetchLogs(api, o, clock, jobNamespace, jobName, o.logSettleMs ?? DEFAULT_LOG_SETTLE_MS);
   const kind = a.status === "Stalled" ? "Stalled" : "Failed";
   const message = formatFailure({
     planName: o.name, kind, assessment: a, cluster, jobName, jobNamespace, logs, logError,
@@ -306,6 +336,7 @@ export async function waitForInstallPlan(o: WaitForInstallPlanOptions): Promise<
   let prev: InstallPlanAssessment | undefined;
   let reportedPreJob: string | undefined;
   let lastPlan: InstallPlan | undefined;
+  let jobRechecks = 0;
 
   const progress = (a: InstallPlanAssessment) => {
     const line = describeTransition(prev, a);
@@ -351,7 +382,16 @@ export async function waitForInstallPlan(o: WaitForInstallPlanOptions): Promise<
       case "Stalled":
         return { fail: await problemError(api, o, clock, plan, a, "install", o.retry) };
       default: {
-        const wakeAt = verifyJobs ? jobs.graceEndsAt(names, grace) : undefined;
+        let wakeAt = verifyJobs ? jobs.graceEndsAt(names, grace) : undefined;
+        // Installed for this spec but its Job not yet Complete: usually the Job controller is a
+        // second behind Helm's release write, and no plan event will follow, so re-check soon.
+        if (a.host.waitingForJob || Object.values(a.clusters).some((c) => c.waitingForJob)) {
+          jobRechecks++;
+          const at = clock.now() + jobRecheckDelay(jobRechecks, o.pollIntervalMs ?? 5_000);
+          wakeAt = wakeAt === undefined ? at : Math.min(wakeAt, at);
+        } else {
+          jobRechecks = 0;
+        }
         return wakeAt !== undefined ? { wakeAt } : {};
       }
     }

@@ -5,6 +5,7 @@ import {
   assessInstallPlan, describeTransition, ExpectedInstallPlan, isWorse, READINESS_ORDER, ReadinessStatus, worst,
 } from "../../components/readiness/assess";
 import { fnv1a64Hex } from "../../components/config/configHash";
+import { jobRecheckDelay } from "../../components/readiness/waiter";
 import type { InstallPlan } from "../../components/kubesphere/types";
 
 const CONFIG = "replicas: 1\n";
@@ -86,6 +87,13 @@ describe("assessInstallPlan staleness", () => {
     expect(assessInstallPlan(p, EXPECTED, { jobs, now: 1_000 + 29_999 }).status).to.equal("Progressing");
     expect(assessInstallPlan(p, EXPECTED, { jobs, now: 1_000 + 30_000 }).status).to.equal("Stalled");
     expect(assessInstallPlan(p, EXPECTED, { jobs, now: 1_500, stallGraceMs: 500 }).status).to.equal("Stalled");
+  });
+});
+
+describe("jobRecheckDelay", () => {
+  it("re-checks every 200 ms for ten checks, then backs off to the poll interval", () => {
+    expect([1, 10, 11, 12, 14, 20].map((n) => jobRecheckDelay(n, 5_000))).to.deep.equal([200, 200, 400, 800, 3_200, 5_000]);
+    expect(jobRecheckDelay(1, 50)).to.equal(50);
   });
 });
 

@@ -128,17 +128,23 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
     expect((await wait.promise).state).to.equal("Installed");
   });
 
-  it("does not accept Installed while the executor Job is still running (early-Installed skew, §6.3)", async () => {
+  it("does not accept Installed while the executor Job is still running, and re-checks the Job soon (no plan event follows)", async () => {
     ctl.apply(planObject("devops", "1.1.2", CFG2));
     ctl.job(NS, "helm-upgrade-devops-dddddd", "active");
     ctl.setStatus("devops", { targetNamespace: NS, state: "Installed", enabled: true, version: "1.1.2", configHash: fnv1a64Hex(CFG2), jobName: "helm-upgrade-devops-dddddd" });
-    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG2), timeoutMs: 10_000, onProgress, ...common() }));
+    // A slow poll, so only the quick Job re-check can notice the Job completing.
+    const wait = track(waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", CFG2), timeoutMs: 10_000, onProgress, ...common(), pollIntervalMs: 60_000 }));
     await until(() => progress.length > 0, "first assessment");
-    await realDelay(120);
+    await realDelay(300);
     expect(wait.settled()).to.equal(false);
     expect(progress.find((p) => p.assessment)?.assessment?.message, JSON.stringify(progress)).to.contain("has not completed yet");
+    const jobReads = env.server.countRequests({ verb: "get", resource: "jobs" });
+    expect(jobReads, "re-checked while waiting").to.be.at.least(2);
     ctl.job(NS, "helm-upgrade-devops-dddddd", "complete");
-    await wait.promise; // picked up by the poll tick's Job refresh
+    const completedAt = Date.now();
+    await wait.promise;
+    expect(Date.now() - completedAt).to.be.below(1_500);
+    expect(env.server.countRequests({ verb: "get", resource: "installplans" }), "re-checks read the Job, and the plan with it").to.be.at.least(jobReads - 1);
   });
 
   it("reports the clock-skew stall (Job complete, plan still Installing) once the grace period passes, on a fake clock", async () => {
