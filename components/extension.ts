@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Catalog } from "./catalog/catalog";
 import { LiveCatalog } from "./catalog/liveCatalog";
-import { StaticCatalog } from "./catalog/staticCatalog";
+import { loadCatalogSource } from "./catalog/museumIndex";
 import { ComponentOutputs } from "./kubesphere/annotations";
 import { fnv1a64Hex } from "./config/configHash";
 import type { InstallPlan } from "./kubesphere/types";
@@ -98,7 +98,8 @@ export interface KubeSphereExtensionArgs {
   context?: pulumi.Input<string>;
   /**
    * Offline catalog: YAML files or directories of KubeSphere objects (ExtensionVersions, Extensions,
-   * Repository, Clusters, ...). When set, nothing is read from the cluster at preview.
+   * Repository, Clusters, ...) and/or an extensions-museum `index.yaml` (with its chart archives
+   * beside it). When set, nothing is read from the cluster at preview.
    */
   catalogPaths?: pulumi.Input<pulumi.Input<string>[]>;
   /** Offline catalog only: extensions already installed, `name -> version`. */
@@ -192,10 +193,11 @@ export interface PlainExtensionInputs {
 export function chooseCatalog(inputs: PlainExtensionInputs, injected: Catalog | undefined): Catalog {
   if (injected) return injected;
   if (inputs.catalogPaths && inputs.catalogPaths.length > 0) {
-    return StaticCatalog.fromFiles(inputs.catalogPaths, {
+    // YAML objects and/or extensions-museum `index.yaml` files (air-gapped previews).
+    return loadCatalogSource(inputs.catalogPaths, {
       ksVersion: inputs.ksVersion, kubeVersion: inputs.kubeVersion,
       installed: inputs.installedExtensions, clusters: inputs.clusterNames,
-    });
+    }).catalog;
   }
   return LiveCatalog.shared({ kubeconfig: inputs.kubeconfig, context: inputs.context });
 }

@@ -199,3 +199,17 @@ describe("KubeSphereExtensionSet under mocks", () => {
     }, { catalog })).to.throw(/appears more than once/);
   });
 });
+
+describe("KubeSphereExtension with an offline catalog (catalogPaths)", () => {
+  it("resolves against YAML files and stated facts, and reports a missing dependency the same way", async () => {
+    const { CATALOG_DIR } = await import("./support/sharedFixture");
+    await installMocks(true);
+    const ok = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2", catalogPaths: [CATALOG_DIR],
+      ksVersion: "v4.1.3", kubeVersion: "v1.30.4", installedExtensions: { "cert-manager": "1.0.0" } }, { progressReporter: silentProgress });
+    expect(await valueOf(ok.installedDependencies)).to.deep.equal(["cert-manager"]);
+    const bad = new KubeSphereExtension("ob2", { name: "ob-operator", version: "2.3.2", catalogPaths: [CATALOG_DIR],
+      ksVersion: "v4.1.3", kubeVersion: "v1.30.4" }, { progressReporter: silentProgress });
+    const message = await valueOf(bad.version).then(() => "", (e) => (e as Error).message);
+    expect(message).to.match(/requires extension cert-manager >= 1\.0\.0-0/);
+  });
+});
