@@ -190,4 +190,20 @@ describe("controller simulator: changes to an installed plan (§2.7)", () => {
     expect(s.version).to.equal("1.1.2");
     expect(s.stateHistory!.map((h) => h.state).slice(-6)).to.deep.equal(["Preparing", "Upgrading", "UpgradeFailed", "Preparing", "Upgrading", "UpgradeFailed"]);
   });
+
+  it("reverts a label added while a reconcile is writing status (§6.9)", async () => {
+    let added = false;
+    env.store.subscribe((e) => {
+      const st = (e.object.status as { state?: string } | undefined)?.state;
+      if (!added && e.resource.plural === "installplans" && st === "Preparing") {
+        added = true; // another client labels the plan in the middle of the upgrade reconcile
+        env.patchPlan("devops", { metadata: { labels: { team: "platform" } } });
+      }
+    });
+    env.patchPlan("devops", { spec: { config: "a: 5\n" } });
+    await env.sim.settle();
+    expect(added).to.equal(true);
+    expect(env.status("devops")!.state).to.equal("Installed");
+    expect(env.plan("devops")!.metadata.labels ?? {}).to.not.have.property("team");
+  });
 });
