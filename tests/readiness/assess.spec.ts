@@ -91,8 +91,8 @@ describe("assessInstallPlan staleness", () => {
 });
 
 describe("jobRecheckDelay", () => {
-  it("re-checks every 200 ms for ten checks, then backs off to the poll interval", () => {
-    expect([1, 10, 11, 12, 14, 20].map((n) => jobRecheckDelay(n, 5_000))).to.deep.equal([200, 200, 400, 800, 3_200, 5_000]);
+  it("re-checks every 100 ms for ten checks, then backs off to the poll interval", () => {
+    expect([1, 10, 11, 12, 15, 20].map((n) => jobRecheckDelay(n, 5_000))).to.deep.equal([100, 100, 200, 400, 3_200, 5_000]);
     expect(jobRecheckDelay(1, 50)).to.equal(50);
   });
 });
