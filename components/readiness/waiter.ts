@@ -224,10 +224,12 @@ async function runWaitLoop<T>(
     api, name: o.name, clock, backoff: o.backoff,
     onApiTrouble: (m) => o.onProgress?.({ kind: "warning", message: `Kubernetes API trouble (retrying): ${m}`, elapsedMs: clock.now() - start }),
   });
+  let onAbort: () => void = () => undefined;
   const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
     if (o.signal?.aborted) resolve();
-    o.signal?.addEventListener("abort", () => resolve(), { once: true });
   });
+  o.signal?.addEventListener("abort", onAbort, { once: true });
   feed.start();
   let nextPoll = start + pollInterval;
   let lastVersion = 0;
@@ -255,6 +257,7 @@ async function runWaitLoop<T>(
     }
   } finally {
     feed.stop();
+    o.signal?.removeEventListener("abort", onAbort);
   }
 }
 
