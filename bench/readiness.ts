@@ -225,7 +225,10 @@ async function main(): Promise<void> {
   const staleW = upd.filter((u) => u.waiterStale).length;
   console.log(`\nconfig-only updates resolved on the stale (pre-update) status: baseline ${staleB}/${RUNS}, waiter ${staleW}/${RUNS}`);
   console.log(`failure surfaced: baseline/waiter median ratio ${(fb.median / fw.median).toFixed(0)}× (p95 ${(fb.p95 / fw.p95).toFixed(0)}×)`);
-  console.log(`readiness: waiter/baseline median ratio ${(rw.median / rb.median).toFixed(2)}× (p95 ${(rw.p95 / rb.p95).toFixed(2)}×)`);
+  const rwj = stats(readyWJ);
+  console.log(`readiness from Installed: waiter/baseline median ratio ${(rw.median / rb.median).toFixed(2)}× (p95 ${(rw.p95 / rb.p95).toFixed(2)}×); ` +
+    `the waiter also waits for the Job, so compare its own latency (from the later of Installed and Job Complete): ` +
+    `${(rwj.median / rb.median).toFixed(2)}× (p95 ${(rwj.p95 / rb.p95).toFixed(2)}×)`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
