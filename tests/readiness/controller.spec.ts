@@ -232,6 +232,33 @@ describe("readiness against the controller simulator", function () {
       expect(err.logTail).to.contain("Error: warning: Hook pre-delete devops/templates/pre-delete.yaml failed");
     });
 
+    it("agent clock skew on one member: Stalled naming that cluster (fake clock)", async () => {
+      w = await world({ members: ["member1", "member2"], faults: [{ effect: "clockSkew", extension: "devops", cluster: "member1", skewSeconds: -60 }] });
+      w.apply(planObject("devops", "1.1.2", CFG, true, ["member1", "member2"]));
+      await until(() => w.plan("devops")?.status?.clusterSchedulingStatuses?.member2?.state === "Installed", "member2 installed");
+      await w.sim.idle();
+      const clock = new FakeClock();
+      const err = await driveClock(clock, rejection<InstallPlanStalledError>(w.wait({
+        expected: expectedFor("devops", "1.1.2", CFG, true, { clusters: { member1: {}, member2: {} } }), clock, timeoutMs: 600_000, pollIntervalMs: 5_000,
+      })));
+      expect(err).to.be.instanceOf(InstallPlanStalledError);
+      expect(err.cluster).to.equal("member1");
+      expect(err.jobName).to.match(/^helm-install-devops-agent-/);
+      expect(err.message).to.contain("(agent on cluster member1) is stuck").and.contain("clock-skew stall");
+    });
+
+    it("agent uninstall failing on one member: the deletion fails naming it, with that uninstall Job's log", async () => {
+      w = await world({ members: ["member1"], faults: [{ effect: "fail", extension: "devops", cluster: "member1", action: "uninstall", error: "cluster member1: connection refused" }] });
+      w.apply(planObject("devops", "1.1.2", CFG, true, ["member1"]));
+      await w.wait({ expected: expectedFor("devops", "1.1.2", CFG, true, { clusters: { member1: {} } }) });
+      const err = await rejection<InstallPlanFailedError>(waitForInstallPlanDeletion({ kubeConfig: w.env.kc, name: "devops", timeoutMs: 10_000, issueDelete: true, ...FAST }));
+      expect(err).to.be.instanceOf(InstallPlanFailedError);
+      expect(err.cluster).to.equal("member1");
+      expect(err.jobName).to.match(/^helm-uninstall-devops-agent-/);
+      expect(err.message).to.contain("cluster member1: agent uninstall failed").and.contain("force-delete annotation only covers the host release");
+      expect(err.logTail).to.contain("cluster member1: connection refused");
+    });
+
     it("deletion with the ExtensionVersion gone: Stalled at once instead of hanging to the timeout", async () => {
       w = await world();
       w.apply(planObject("devops", "1.1.2", CFG));
