@@ -5,7 +5,7 @@
  * tests and the CLI share one code path: catalogs, `resolveExtension`, the dependency graph.
  */
 export { KubeSphereExtension, installPlanOf, readinessOf } from "./components/extension";
-export { KubeSphereExtensionSet } from "./components/extensionSet";
+export { KubeSphereExtensionSet, membersOf } from "./components/extensionSet";
 export type { KubeSphereExtensionSetArgs, ExtensionEntryArgs } from "./components/extensionSet";
 export { InstallPlanReadiness } from "./components/readiness/dynamicReadiness";
 export { waitForInstallPlan, waitForInstallPlanDeletion } from "./components/readiness/waiter";
@@ -32,3 +32,6 @@ export { trimLikeWebhook } from "./components/config/webhookTrim";
 export { satisfies, checkConstraint, isExactVersion } from "./components/semver/masterminds";
 export * from "./components/kubesphere/types";
 export * from "./components/kubesphere/annotations";
+export { catalogFromMuseumIndex, museumCatalog, loadCatalogSource, museumIndexObjects } from "./components/catalog/museumIndex";
+export type { MuseumIndexOptions, MuseumCatalogResult, LoadedCatalogSource } from "./components/catalog/museumIndex";
+export { recommendedVersion, hostFit } from "./components/catalog/recommendedVersion";

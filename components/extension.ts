@@ -194,10 +194,12 @@ export function chooseCatalog(inputs: PlainExtensionInputs, injected: Catalog | 
   if (injected) return injected;
   if (inputs.catalogPaths && inputs.catalogPaths.length > 0) {
     // YAML objects and/or extensions-museum `index.yaml` files (air-gapped previews).
-    return loadCatalogSource(inputs.catalogPaths, {
+    const { catalog, warnings } = loadCatalogSource(inputs.catalogPaths, {
       ksVersion: inputs.ksVersion, kubeVersion: inputs.kubeVersion,
       installed: inputs.installedExtensions, clusters: inputs.clusterNames,
-    }).catalog;
+    });
+    for (const w of warnings) pulumi.log.warn(w);
+    return catalog;
   }
   return LiveCatalog.shared({ kubeconfig: inputs.kubeconfig, context: inputs.context });
 }

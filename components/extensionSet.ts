@@ -8,6 +8,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterSchedulingArgs, KubeSphereExtension, KubeSphereExtensionOptions } from "./extension";
 import { topologicalOrder } from "./graph/dependencyGraph";
 
+// Kept out of the class's fields: Pulumi's component analyzer treats every field as an output.
+const members = new WeakMap<KubeSphereExtensionSet, Record<string, KubeSphereExtension>>();
+
+/** The member components of a set, by extension name. */
+export function membersOf(set: KubeSphereExtensionSet): Record<string, KubeSphereExtension> {
+  return members.get(set)!;
+}
+
 /** One extension of the set (the per-extension subset of `KubeSphereExtensionArgs`). */
 export interface ExtensionEntryArgs {
   /** Extension name, e.g. `devops`. */
@@ -50,8 +58,6 @@ export interface KubeSphereExtensionSetArgs {
 export class KubeSphereExtensionSet extends pulumi.ComponentResource {
   /** Extension names, dependencies first (the order installs happen in; deletes run in reverse). */
   declare public readonly order: pulumi.Output<string[]>;
-  /** The member components by extension name. */
-  public readonly extensions: Record<string, KubeSphereExtension>;
 
   constructor(name: string, args: KubeSphereExtensionSetArgs, opts: KubeSphereExtensionOptions = {}) {
     const { catalog, progressReporter, ...componentOpts } = opts;
@@ -65,9 +71,9 @@ export class KubeSphereExtensionSet extends pulumi.ComponentResource {
       seen.add(e.name);
     }
 
-    this.extensions = {};
+    const extensions: Record<string, KubeSphereExtension> = {};
     for (const e of args.extensions) {
-      this.extensions[e.name] = new KubeSphereExtension(`${name}-${e.name}`, {
+      extensions[e.name] = new KubeSphereExtension(`${name}-${e.name}`, {
         ...e,
         kubeconfig: args.kubeconfig, context: args.context, catalogPaths: args.catalogPaths,
         ksVersion: args.ksVersion, kubeVersion: args.kubeVersion, timeoutSeconds: args.timeoutSeconds,
@@ -76,8 +82,9 @@ export class KubeSphereExtensionSet extends pulumi.ComponentResource {
 
     // The graph over the set, from each requested version's required externalDependencies.
     // Members resolve (and report a cycle) themselves; this output states the order they are applied in.
-    const members = Object.values(this.extensions);
-    this.order = pulumi.all(members.map((m) => pulumi.all([m.extensionName, m.requiredDependencies])))
+    members.set(this, extensions);
+    const list = Object.values(extensions);
+    this.order = pulumi.all(list.map((m) => pulumi.all([m.extensionName, m.requiredDependencies])))
       .apply((pairs) => topologicalOrder(pairs.map(([ext, requires]) => ({ name: ext, requires }))));
     this.registerOutputs({ order: this.order });
   }

@@ -164,7 +164,7 @@ describe("KubeSphereExtension under mocks", () => {
   });
 });
 
-import { KubeSphereExtensionSet } from "../components/extensionSet";
+import { KubeSphereExtensionSet, membersOf } from "../components/extensionSet";
 
 describe("KubeSphereExtensionSet under mocks", () => {
   const catalog = fixtureCatalog();
@@ -183,7 +183,7 @@ describe("KubeSphereExtensionSet under mocks", () => {
     expect(o.indexOf("vector")).to.be.lessThan(o.indexOf("whizard-logging"));
     expect(o.indexOf("whizard-telemetry")).to.be.lessThan(o.indexOf("whizard-logging"));
     expect(o).to.have.members(["whizard-logging", "vector", "whizard-telemetry", "opensearch"]);
-    await Promise.all(Object.values(set.extensions).map((m) => valueOf(m.state)));
+    await Promise.all(Object.values(membersOf(set)).map((m) => valueOf(m.state)));
     await settle();
     expect(plans(regs).map((p) => p.name).sort()).to.deep.equal(
       ["logging-opensearch-installplan", "logging-vector-installplan", "logging-whizard-logging-installplan", "logging-whizard-telemetry-installplan"]);

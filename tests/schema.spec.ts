@@ -10,6 +10,7 @@ import * as YAML from "yaml";
 import * as ts from "typescript";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { KubeSphereExtension } from "../components/extension";
+import { KubeSphereExtensionSet } from "../components/extensionSet";
 
 const REPO = path.resolve(__dirname, "..");
 
@@ -49,7 +50,7 @@ describe("multi-language schema (component analyzer)", function () {
   let schema: Schema;
 
   before(async () => {
-    const provider = new ComponentProvider({ components: [KubeSphereExtension], dirname: REPO, name: "kubesphere" } as ConstructorParameters<typeof ComponentProvider>[0]);
+    const provider = new ComponentProvider({ components: [KubeSphereExtension, KubeSphereExtensionSet], dirname: REPO, name: "kubesphere" } as ConstructorParameters<typeof ComponentProvider>[0]);
     try {
       const raw = await provider.getSchema();
       schema = (typeof raw === "string" ? JSON.parse(raw) : raw) as Schema;
@@ -70,7 +71,7 @@ describe("multi-language schema (component analyzer)", function () {
 
   it("has the component under the token kubesphere:index:KubeSphereExtension", () => {
     expect(schema.name).to.equal("kubesphere");
-    expect(Object.keys(schema.resources)).to.deep.equal(["kubesphere:index:KubeSphereExtension"]);
+    expect(Object.keys(schema.resources).sort()).to.deep.equal(["kubesphere:index:KubeSphereExtension", "kubesphere:index:KubeSphereExtensionSet"]);
     expect(schema.resources["kubesphere:index:KubeSphereExtension"].isComponent).to.equal(true);
   });
 
@@ -128,5 +129,13 @@ describe("multi-language schema (component analyzer)", function () {
       ...Object.entries(schema.types).flatMap(([t, def]) => Object.entries(def.properties).map(([k, v]) => [`${t}.${k}`, v] as const)),
     ].filter(([, v]) => !v.description || v.description.trim() === "").map(([k]) => k);
     expect(undocumented).to.deep.equal([]);
+  });
+
+  it("describes the set-level component: its extensions as a list of entry objects, its order as an output", () => {
+    const r = schema.resources["kubesphere:index:KubeSphereExtensionSet"];
+    expect(r, "KubeSphereExtensionSet is in the schema").to.not.equal(undefined);
+    expect(r.requiredInputs).to.include("extensions");
+    expect(r.inputProperties.extensions.type).to.equal("array");
+    expect(r.properties.order).to.deep.include({ type: "array", items: { type: "string" } });
   });
 });
