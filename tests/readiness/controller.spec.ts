@@ -259,6 +259,20 @@ describe("readiness against the controller simulator", function () {
       expect(err.logTail).to.contain("cluster member1: connection refused");
     });
 
+    it("a hung uninstall times out with the last state and the escape hatches (fake clock)", async () => {
+      w = await world({ faults: [{ effect: "hang", extension: "devops", action: "uninstall" }] });
+      w.apply(planObject("devops", "1.1.2", CFG));
+      await w.wait({ expected: expectedFor("devops", "1.1.2", CFG) });
+      const clock = new FakeClock();
+      const err = await driveClock(clock, rejection<InstallPlanTimeoutError>(waitForInstallPlanDeletion({
+        kubeConfig: w.env.kc, name: "devops", timeoutMs: 60_000, issueDelete: true, clock, pollIntervalMs: 5_000,
+      })));
+      expect(err).to.be.instanceOf(InstallPlanTimeoutError);
+      expect(err.message).to.contain("timed out after 60s waiting for InstallPlan devops to be deleted; last state: Progressing, host state \"Uninstalling\"");
+      expect(err.message).to.contain("kubectl annotate installplan devops kubesphere.io/force-delete=true");
+      expect(w.plan("devops")?.status?.state).to.equal("Uninstalling");
+    });
+
     it("deletion with the ExtensionVersion gone: Stalled at once instead of hanging to the timeout", async () => {
       w = await world();
       w.apply(planObject("devops", "1.1.2", CFG));
