@@ -8,6 +8,11 @@
 import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 
+// `PolicyPack` reads the version from `${process.cwd()}/package.json`, but the Node.js language host
+// can start the pack with the Pulumi *program's* directory as the working directory (seen with the
+// CLI built in e2e/: "Version must be defined in the package.json file"). Run from the pack's own.
+process.chdir(__dirname);
+
 new PolicyPack("kubesphere-extensions", {
   policies,
   // Each policy states its own level; this default applies to any policy that does not.
