@@ -35,7 +35,8 @@ export const requireExactVersion: ResourceValidationPolicy = {
     reportViolation(
       `${subject(args)}: spec.extension.version ${show(version)} is not exact: ${explainNonExact(version)}. ` +
       `KubeSphere looks up the ExtensionVersion "<extension>-<version>" literally and silently ignores the plan ` +
-      `when none has that name.`,
+      `when none has that name. Fix: pin one exact version that exists (\`kubectl get extensionversions ` +
+      `-l kubesphere.io/extension-ref=<extension>\` lists them).`,
     );
   },
 };

@@ -42,6 +42,7 @@ describe("policy kubesphere-installplan-exact-version", () => {
       expect(messages[0]).to.contain('InstallPlan "devops"');
       expect(messages[0]).to.contain(`spec.extension.version ${JSON.stringify(version)} is not exact`);
       expect(messages[0]).to.match(explanation);
+      expect(messages[0]).to.contain("Fix: pin one exact version that exists");
     });
   }
 
