@@ -52,8 +52,9 @@ function installedInCluster(plan: PolicyResource, reportViolation: ReportViolati
 /**
  * Every required dependency of an extension in the stack must be satisfied before it installs:
  *
- * - either an InstallPlan for the dependency is in the stack, its version satisfies the constraint,
- *   and the dependant's InstallPlan depends on it (directly or transitively, e.g. through
+ * - either an InstallPlan for the dependency is in the stack, through the same Kubernetes provider
+ *   (a plan for another cluster does not count), its version satisfies the constraint, and the
+ *   dependant's InstallPlan depends on it (directly or transitively, e.g. through
  *   `dependsOn: [dependencyExtension]`), so Pulumi creates it first;
  * - or the dependency is recorded as installed: the owning `KubeSphereExtension`'s
  *   `installedDependencies` output (read from the cluster at preview), or this policy's
@@ -117,12 +118,15 @@ export const requireDependencies: StackValidationPolicy = {
         assumeInstalled.includes(name) || (installed ??= installedInCluster(plan, reportViolation)).includes(name);
 
       for (const dep of deps) {
-        const providers = plans.filter((q) => q !== plan && extensionNameOf(q) === dep.name);
+        // Only a plan through the same Kubernetes provider installs the dependency in the same cluster.
+        const providers = plans.filter((q) =>
+          q !== plan && q.provider?.urn === plan.provider?.urn && extensionNameOf(q) === dep.name);
         if (providers.length === 0) {
           if (isInstalled(dep.name)) continue;
           reportViolation(
             `${subject(plan)}: requires extension "${dep.name}"${constraintSuffix(dep)} (${ANNOTATION_REQUIRED_DEPENDENCIES}), ` +
-            `which is neither installed in the cluster nor managed by this stack. Fix: add a KubeSphereExtension for ` +
+            `which is neither installed in the cluster nor managed by this stack through the same provider. Fix: add ` +
+            `a KubeSphereExtension for ` +
             `"${dep.name}" at a matching version and list it in this extension's dependsOn, or add "${dep.name}" to ` +
             `this policy's assumeInstalled if it is installed outside Pulumi.`,
             plan.urn,

@@ -41,7 +41,7 @@ describe("policy kubesphere-extension-dependencies (stack)", () => {
     expect(violations).to.have.length(1);
     expect(violations[0].urn).to.equal(m.plan.urn);
     expect(violations[0].message).to.contain('requires extension "whizard-telemetry" (>= 1.2.1-0)');
-    expect(violations[0].message).to.contain("neither installed in the cluster nor managed by this stack");
+    expect(violations[0].message).to.contain("neither installed in the cluster nor managed by this stack through the same provider");
     expect(violations[0].message).to.contain("dependsOn");
   });
 
@@ -61,6 +61,20 @@ describe("policy kubesphere-extension-dependencies (stack)", () => {
     const violations = await runStackPolicy(policy, stackArgs([t.component, t.plan, unrelated, m.component, m.plan]));
     expect(violations).to.have.length(1);
     expect(violations[0].message).to.contain("but does not depend on it");
+  });
+
+  it("does not count a dependency installed through another provider (another cluster)", async () => {
+    const t = extensionInStack("whizard-telemetry", installPlanFor(extensionVersion("whizard-telemetry", "1.2.2")), {},
+      { provider: "cluster-b" });
+    const m = extensionInStack("whizard-monitoring", installPlanFor(extensionVersion("whizard-monitoring", "1.1.1")),
+      { installedDependencies: [] }, { dependencies: [t.plan], provider: "cluster-a" });
+    const [violation, ...rest] = await run([t, m]);
+    expect(rest).to.deep.equal([]);
+    expect(violation.message).to.contain("neither installed in the cluster nor managed by this stack through the same provider");
+    const sameCluster = extensionInStack("whizard-telemetry", installPlanFor(extensionVersion("whizard-telemetry", "1.2.2")), {},
+      { provider: "cluster-a" });
+    m.plan.dependencies.push(sameCluster.plan);
+    expect(await run([t, sameCluster, m])).to.deep.equal([]);
   });
 
   it("accepts ordering through an intermediate resource (transitive dependency)", async () => {
