@@ -120,14 +120,19 @@ export const installPlanReadinessProvider: pulumi.dynamic.ResourceProvider = {
     // Never a replacement: a replace would run `delete`, which may uninstall (module comment).
     return { changes: changedReadinessKeys(olds, news).length > 0, replaces: [], deleteBeforeReplace: false };
   },
+  // The engine hands `diff` the previous *outputs* as `olds`, so the outputs carry the inputs that
+  // `diff` compares (never the kubeconfig), next to what the wait observed.
   async create(inputs: ReadinessProviderInputs) {
     const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
     const outs: ReadinessOutputs = await rt.awaitReady(inputs);
-    return { id: inputs.planName, outs };
+    const { kubeconfig: _secret, ...echo } = inputs;
+    return { id: inputs.planName, outs: { ...echo, ...outs } };
   },
   async update(_id: string, _olds: ReadinessProviderInputs, news: ReadinessProviderInputs) {
     const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
-    return { outs: await rt.awaitReady(news) };
+    const outs: ReadinessOutputs = await rt.awaitReady(news);
+    const { kubeconfig: _secret, ...echo } = news;
+    return { outs: { ...echo, ...outs } };
   },
   async delete(_id: string, props: ReadinessProviderInputs) {
     const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");

@@ -40,17 +40,20 @@ describe("end to end: real Pulumi CLI against a real kube-apiserver with the con
       { name: "whizard-telemetry", version: "1.2.2" },
     ] });
     const up = await pulumi(e, ["up", "--yes", "--skip-preview", "--stack", "quickstart"]);
+    fs.writeFileSync(path.join(WORK_DIR, "quickstart-up-output.txt"), up.output);
     expect(up.code, up.output).to.equal(0);
     const out = outputs((await pulumi(e, ["stack", "output", "--json", "--stack", "quickstart"])).stdout);
     const byName = Object.fromEntries(out.extensions.map((x: any) => [x.name, x]));
     expect(byName["whizard-telemetry"]).to.include({ state: "Installed", installedVersion: "1.2.2" });
     expect(byName["whizard-monitoring"]).to.include({ state: "Installed", installedVersion: "1.1.1", targetNamespace: "kubesphere-monitoring-system" });
     expect(byName["whizard-monitoring"].jobName).to.match(/^helm-install-whizard-monitoring-[a-z0-9]{5,6}$/);
-    // Order: monitoring's plan was created only after telemetry was Installed.
-    const tel = kubectlJson(e, "installplans.kubesphere.io whizard-telemetry");
+    // Order: monitoring's plan was written only after telemetry's readiness resource finished, i.e. after
+    // the controller reported whizard-telemetry Installed (the engine's step log, in completion order).
+    const telReady = up.output.indexOf("whizard-telemetry-readiness created");
+    const monCreating = up.output.indexOf("whizard-monitoring-installplan creating");
+    expect(telReady, up.output).to.be.greaterThan(-1);
+    expect(monCreating, up.output).to.be.greaterThan(telReady);
     const mon = kubectlJson(e, "installplans.kubesphere.io whizard-monitoring");
-    const telInstalled = Date.parse(tel.status.stateHistory.find((h: any) => h.state === "Installed").lastTransitionTime);
-    expect(Date.parse(mon.metadata.creationTimestamp)).to.be.at.least(telInstalled);
     expect(mon.spec).to.deep.include({ enabled: true, upgradeStrategy: "Manual", config: "agent:\n  enabled: true\n" });
     // Progress lines reached the per-resource log.
     expect(up.output).to.match(/whizard-telemetry: .*Installed/);
@@ -126,17 +129,14 @@ describe("end to end: real Pulumi CLI against a real kube-apiserver with the con
   });
 
   it("`pulumi destroy` removes the plans in reverse dependency order and waits until they are gone", async () => {
-    const log = path.join(WORK_DIR, "destroy-events.jsonl");
-    const destroy = await pulumi(e, ["destroy", "--yes", "--skip-preview", "--stack", "quickstart", "--event-log", log]);
+    const destroy = await pulumi(e, ["destroy", "--yes", "--skip-preview", "--stack", "quickstart"]);
     expect(destroy.code, destroy.output).to.equal(0);
-    const deletes = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))
-      .filter((ev) => ev.resOutputsEvent?.metadata?.op === "delete")
-      .map((ev) => ev.resOutputsEvent.metadata.urn as string)
-      .filter((urn) => urn.endsWith("-installplan"));
-    const mon = deletes.findIndex((u) => u.includes("whizard-monitoring-installplan"));
-    const tel = deletes.findIndex((u) => u.includes("whizard-telemetry-installplan"));
-    expect(mon).to.be.at.least(0);
-    expect(tel).to.be.greaterThan(mon);
+    fs.writeFileSync(path.join(WORK_DIR, "destroy-output.txt"), destroy.output);
+    // Completion order of the deletes in the engine's step log: the dependant goes first.
+    const mon = destroy.output.indexOf("whizard-monitoring-installplan deleted");
+    const tel = destroy.output.indexOf("whizard-telemetry-installplan deleted");
+    expect(mon, destroy.output).to.be.greaterThan(-1);
+    expect(tel, destroy.output).to.be.greaterThan(mon);
     expect(exists(e, "installplans.kubesphere.io whizard-monitoring")).to.equal(false);
     expect(exists(e, "installplans.kubesphere.io whizard-telemetry")).to.equal(false);
   });
