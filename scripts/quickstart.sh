@@ -32,11 +32,13 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 E2E_BIN_DIR="$(e2e/build-tools.sh --all | tail -n 1)"
 export E2E_BIN_DIR
+# Pulumi's bundled dynamic-provider plugin is a shell shim in its release archive; it sits next to `pulumi`.
+install -m 0755 e2e/shims/pulumi-resource-pulumi-nodejs "$E2E_BIN_DIR/pulumi-resource-pulumi-nodejs"
 
 say "Starting etcd + kube-apiserver with the KubeSphere CRDs, catalog and controller simulator"
 export E2E_WORK_DIR="${E2E_WORK_DIR:-$REPO/e2e/.work/quickstart}"
 e2e/cluster-down.sh >/dev/null 2>&1 || true
-export E2E_SIMULATOR_CMD="exec node bin/simulator/main.js --kubeconfig \"\$KUBECONFIG\" --time-scale 0.01"
+export E2E_SIMULATOR_CMD="exec node bin/simulator/main.js --kubeconfig \"\$KUBECONFIG\" --time-scale 0.25"
 export E2E_SIMULATOR_READY_REGEX="${E2E_SIMULATOR_READY_REGEX:-watching}"
 e2e/cluster-up.sh
 [ "${KEEP:-0}" = 1 ] || trap 'e2e/cluster-down.sh >/dev/null 2>&1 || true' EXIT
@@ -47,11 +49,11 @@ source e2e/pulumi-env.sh
 cd examples/quickstart
 export PULUMI_BACKEND_URL="file://$E2E_WORK_DIR/pulumi-state"
 mkdir -p "$E2E_WORK_DIR/pulumi-state"
-pulumi stack select --create dev --non-interactive >/dev/null
-pulumi config set kubernetes:kubeconfig "$KUBECONFIG" >/dev/null 2>&1 || true
+pulumi stack rm --yes --force dev --non-interactive >/dev/null 2>&1 || true
+pulumi stack init dev --non-interactive >/dev/null
 
 say "pulumi preview — resolves both extensions against the cluster's catalog; nothing is written"
-pulumi preview --non-interactive --diff
+pulumi preview --non-interactive
 say "pulumi up — applies whizard-telemetry, waits until it is Installed, then whizard-monitoring"
 pulumi up --yes --non-interactive --skip-preview
 say "Stack outputs"
