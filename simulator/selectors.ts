@@ -4,6 +4,7 @@
  * `clusterScheduling.placement.clusterSelector` uses. Pure functions.
  */
 import type { LabelSelector } from "../components/kubesphere/types";
+import { matchesSelector } from "../components/kubesphere/clusters";
 
 /** One parsed requirement of a label or field selector. */
 export interface Requirement {
@@ -108,20 +109,5 @@ export function matchesFields(requirements: Requirement[], obj: unknown): boolea
  * nil selector as "no clusters", BEHAVIOR §2.9).
  */
 export function matchesLabelSelector(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (l[k] !== v) return false;
-  }
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case "In": if (!has || !values.includes(l[e.key])) return false; break;
-      case "NotIn": if (has && values.includes(l[e.key])) return false; break;
-      case "Exists": if (!has) return false; break;
-      case "DoesNotExist": if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
+  return matchesSelector(labels, selector);
 }
