@@ -1,25 +1,17 @@
 import { expect } from "chai";
-import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { installPlanOf, KubeSphereExtension } from "../../components/extension";
 import { COMPONENT_TYPE, INSTALLPLAN_TYPE } from "../../components/kubesphere/annotations";
-import { resetProgramRegistry } from "../../components/programRegistry";
 import { limitClusterChanges, preventDowngrade, requireDependencies } from "../../policy-pack/policies";
 import { readYamlDocuments, StaticCatalog } from "../../components/catalog/staticCatalog";
+import { installMocks, valueOf } from "../support/pulumiMocks";
 import { CATALOG_DIR, FIXTURE_FACTS, fixtureCatalog } from "../support/sharedFixture";
 import { StackRecorder, violationsOfWholePack } from "./stackFromMocks";
 import { extensionVersion, installPlanFor, runStackPolicy } from "./support";
 
-const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => (o as any).promise();
-
+/** The suite's mocks (tests/support/pulumiMocks.ts) plus a recorder for stack validation. */
 async function startMocks(preview: boolean): Promise<StackRecorder> {
-  resetProgramRegistry();
-  await pulumi.runtime.setMocks({
-    newResource: (a) => ({ id: a.custom ? `${a.name}-id` : "", state: a.inputs }),
-    call: (a) => {
-      throw new Error(`unexpected invoke ${a.token}`);
-    },
-  }, "proj", "dev", preview);
+  await installMocks(preview);
   return new StackRecorder();
 }
 
