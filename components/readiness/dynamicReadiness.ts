@@ -36,18 +36,29 @@
  *   Hazard: removing this resource from a program while keeping the plan would uninstall the
  *   extension. `diff` therefore never asks for a replacement (a replace would run `delete`), and the
  *   component must create and remove the two together.
+ *
+ * The engine gives `delete` only the resource's **outputs**, so the outputs carry the inputs,
+ * including the kubeconfig as a secret output (encrypted in the state like any Pulumi secret):
+ * without it, `delete` would fall back to the default kubeconfig and could reach another cluster.
+ * As a second guard, `delete` acts only if its kubeconfig points at the API server the wait used
+ * (`clusterServer`), and it steps aside (leaving the deletion to the Kubernetes provider) when it has
+ * no usable kubeconfig or no permission — see `awaitDeleted` in providerRuntime.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ExpectedInstallPlan } from "./assess";
-import type { ReadinessOutputs, ReadinessProviderInputs } from "./providerRuntime";
+import type { ReadinessOutputs, ReadinessProviderInputs, ReadinessProviderState } from "./providerRuntime";
 
 /** Absolute path of the runtime module, resolved when this module loads (`.js` when compiled, `.ts` under ts-node). */
 const RUNTIME_PATH: string = require.resolve("./providerRuntime");
 /** Package-relative fallback, resolved from the Pulumi project in the provider process. */
 const RUNTIME_PACKAGE_PATH = "@kubesphere-ext/pulumi-kubesphere/bin/components/readiness/providerRuntime";
 
-/** Input properties whose change re-runs the wait (an update). The kubeconfig is not among them: rotating credentials is not a change. */
-export const READINESS_DIFF_KEYS = ["planName", "expected", "specHash", "context", "timeoutSeconds", "deleteTimeoutSeconds", "forceDeleteOnDestroy"] as const;
+/**
+ * Input properties whose change is an update (a re-check of the wait, immediate when the plan is
+ * already ready). The kubeconfig is among them so that rotated credentials replace the copy that
+ * `delete` will use.
+ */
+export const READINESS_DIFF_KEYS = ["planName", "expected", "specHash", "kubeconfig", "context", "timeoutSeconds", "deleteTimeoutSeconds", "forceDeleteOnDestroy"] as const;
 
 /** The preview-time placeholder for unknown values inside dynamic-provider inputs. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -120,21 +131,20 @@ export const installPlanReadinessProvider: pulumi.dynamic.ResourceProvider = {
     // Never a replacement: a replace would run `delete`, which may uninstall (module comment).
     return { changes: changedReadinessKeys(olds, news).length > 0, replaces: [], deleteBeforeReplace: false };
   },
-  // The engine hands `diff` the previous *outputs* as `olds`, so the outputs carry the inputs that
-  // `diff` compares (never the kubeconfig), next to what the wait observed.
+  // The engine hands `diff` the previous *outputs* as `olds` and `delete` only the outputs, so the
+  // outputs echo the inputs next to what the wait observed — including the kubeconfig, which
+  // `delete` needs to reach the same cluster; it is a secret output (`additionalSecretOutputs`).
   async create(inputs: ReadinessProviderInputs) {
     const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
     const outs: ReadinessOutputs = await rt.awaitReady(inputs);
-    const { kubeconfig: _secret, ...echo } = inputs;
-    return { id: inputs.planName, outs: { ...echo, ...outs } };
+    return { id: inputs.planName, outs: { ...inputs, ...outs } };
   },
-  async update(_id: string, _olds: ReadinessProviderInputs, news: ReadinessProviderInputs) {
+  async update(_id: string, _olds: ReadinessProviderState, news: ReadinessProviderInputs) {
     const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
     const outs: ReadinessOutputs = await rt.awaitReady(news);
-    const { kubeconfig: _secret, ...echo } = news;
-    return { outs: { ...echo, ...outs } };
+    return { outs: { ...news, ...outs } };
   },
-  async delete(_id: string, props: ReadinessProviderInputs) {
+  async delete(_id: string, props: ReadinessProviderState) {
     const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
     await rt.awaitDeleted(props);
   },
@@ -166,7 +176,7 @@ export interface InstallPlanReadinessArgs {
   /** What the plan must show once the controller has acted on the applied spec. */
   expected: pulumi.Input<ExpectedInstallPlan>;
   /**
-   * Kubeconfig YAML of the host cluster. Stored as a secret input, never echoed in outputs. When
+   * Kubeconfig YAML of the host cluster. Stored only as a secret (input, and output for `delete`). When
    * absent, the provider process loads the default kubeconfig (`KUBECONFIG`, `~/.kube/config`, or
    * in-cluster) of the Pulumi CLI's environment.
    */
@@ -213,6 +223,8 @@ export class InstallPlanReadiness extends pulumi.dynamic.Resource {
   declare public readonly jobName: pulumi.Output<string>;
   /** Per expected cluster: `{state, version}`. */
   declare public readonly clusterStates: pulumi.Output<Record<string, { state: string; version?: string }>>;
+  /** URL of the API server the wait used (deletion acts only against the same one). */
+  declare public readonly clusterServer: pulumi.Output<string>;
 
   /**
    * @param name logical name (e.g. `${component}-readiness`).
@@ -224,6 +236,7 @@ export class InstallPlanReadiness extends pulumi.dynamic.Resource {
       ...args,
       kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
       state: undefined, installedVersion: undefined, targetNamespace: undefined, jobName: undefined, clusterStates: undefined,
-    }, opts, "kubesphere", "InstallPlanReadiness");
+      clusterServer: undefined,
+    }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] }, "kubesphere", "InstallPlanReadiness");
   }
 }

@@ -7,6 +7,7 @@
 import * as k8s from "@kubernetes/client-node";
 import type { ExpectedInstallPlan } from "./assess";
 import { systemClock } from "./clock";
+import { KubeApiError } from "./kubeApi";
 import { waitForInstallPlan, waitForInstallPlanDeletion } from "./waiter";
 
 /** Inputs of the readiness resource as the provider receives them (plain values). */
@@ -29,7 +30,7 @@ export interface ReadinessProviderInputs {
   retry?: number;
 }
 
-/** Outputs of the readiness resource. Never contains the kubeconfig. */
+/** What the wait observed; the provider returns these next to the echoed inputs (see dynamicReadiness.ts). */
 export interface ReadinessOutputs {
   /** `status.state` (`Installed`). */
   state: string;
@@ -41,7 +42,15 @@ export interface ReadinessOutputs {
   jobName: string;
   /** Per expected cluster: state and version. */
   clusterStates: Record<string, { state: string; version?: string }>;
+  /**
+   * API server URL the wait talked to. `delete` acts only when its kubeconfig still points there
+   * (e.g. not after `kubectl config use-context` switched the default kubeconfig to another cluster).
+   */
+  clusterServer: string;
 }
+
+/** What `delete` receives: the resource's outputs (the engine passes outputs, not inputs). */
+export type ReadinessProviderState = ReadinessProviderInputs & Partial<ReadinessOutputs>;
 
 /** Optional overrides for tests (the provider itself passes none). */
 export interface RuntimeOverrides {
@@ -70,8 +79,9 @@ export function kubeConfigFrom(kubeconfig: string | undefined, context: string |
 
 /** Create/update: waits until the plan shows exactly `expected` installed, and returns the outputs. */
 export async function awaitReady(inputs: ReadinessProviderInputs, overrides: RuntimeOverrides = {}): Promise<ReadinessOutputs> {
+  const kc = kubeConfigFrom(inputs.kubeconfig, inputs.context);
   const ready = await waitForInstallPlan({
-    kubeConfig: kubeConfigFrom(inputs.kubeconfig, inputs.context),
+    kubeConfig: kc,
     name: inputs.planName,
     expected: inputs.expected,
     timeoutMs: inputs.timeoutSeconds * 1000,
@@ -82,24 +92,48 @@ export async function awaitReady(inputs: ReadinessProviderInputs, overrides: Run
   });
   return {
     state: ready.state, installedVersion: ready.installedVersion, targetNamespace: ready.targetNamespace,
-    jobName: ready.jobName, clusterStates: ready.clusterStates,
+    jobName: ready.jobName, clusterStates: ready.clusterStates, clusterServer: kc.getCurrentCluster()?.server ?? "",
   };
 }
 
 /**
  * Delete: when `deleteTimeoutSeconds` is set, deletes the plan (optionally force) and waits until it
- * is gone, failing with the uninstall's cause; otherwise does nothing (see dynamicReadiness.ts).
+ * is gone, failing with the uninstall's cause. Returns `undefined` when it did so, or why it did
+ * nothing — then the Kubernetes provider deletes the plan (with its own credentials) and awaits
+ * its finalizer, so skipping is always safe:
+ *
+ * * `deleteTimeoutSeconds` unset (see dynamicReadiness.ts);
+ * * no usable kubeconfig in this process (e.g. `pulumi destroy` from a machine without one);
+ * * the kubeconfig now points at another API server than the wait used (`clusterServer`) — deleting
+ *   a same-named plan on the wrong cluster must never happen;
+ * * no permission (401/403) with the stored credentials.
  */
-export async function awaitDeleted(inputs: ReadinessProviderInputs, overrides: RuntimeOverrides = {}): Promise<void> {
-  if (inputs.deleteTimeoutSeconds === undefined) return;
-  await waitForInstallPlanDeletion({
-    kubeConfig: kubeConfigFrom(inputs.kubeconfig, inputs.context),
-    name: inputs.planName,
-    timeoutMs: inputs.deleteTimeoutSeconds * 1000,
-    issueDelete: true,
-    forceDelete: inputs.forceDeleteOnDestroy ?? false,
-    clock: systemClock,
-    pollIntervalMs: overrides.pollIntervalMs,
-    onProgress: overrides.onProgress ? (p) => overrides.onProgress!(p.message) : undefined,
-  });
+export async function awaitDeleted(state: ReadinessProviderState, overrides: RuntimeOverrides = {}): Promise<string | undefined> {
+  if (state.deleteTimeoutSeconds === undefined) return "deleteTimeoutSeconds is not set";
+  let kc: k8s.KubeConfig;
+  try {
+    kc = kubeConfigFrom(state.kubeconfig, state.context);
+  } catch (e) {
+    return `no usable kubeconfig: ${(e as Error).message}`;
+  }
+  const server = kc.getCurrentCluster()?.server;
+  if (state.clusterServer && server !== state.clusterServer) {
+    return `the kubeconfig points at ${server}, but the plan was awaited on ${state.clusterServer}`;
+  }
+  try {
+    await waitForInstallPlanDeletion({
+      kubeConfig: kc,
+      name: state.planName,
+      timeoutMs: state.deleteTimeoutSeconds * 1000,
+      issueDelete: true,
+      forceDelete: state.forceDeleteOnDestroy ?? false,
+      clock: systemClock,
+      pollIntervalMs: overrides.pollIntervalMs,
+      onProgress: overrides.onProgress ? (p) => overrides.onProgress!(p.message) : undefined,
+    });
+  } catch (e) {
+    if (e instanceof KubeApiError && (e.code === 401 || e.code === 403)) return `no permission: ${e.message}`;
+    throw e;
+  }
+  return undefined;
 }

@@ -31,7 +31,7 @@ const requireFromString = require("require-from-string") as (code: string, filen
 const CFG = "replicas: 1\n";
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
-interface Registered { type: string; name: string; inputs: Record<string, unknown> }
+interface Registered { type: string; name: string; inputs: Record<string, unknown>; additionalSecretOutputs?: string[] }
 
 async function registerUnderMocks(args: ConstructorParameters<typeof InstallPlanReadiness>[1]): Promise<{ reg: Registered; res: InstallPlanReadiness }> {
   const registered: Registered[] = [];
@@ -42,12 +42,23 @@ async function registerUnderMocks(args: ConstructorParameters<typeof InstallPlan
     },
     call: (a) => { throw new Error(`unexpected invoke ${a.token}`); },
   }, "proj", "stack", false);
+  // The mock monitor drops resource options; record the ones the engine would act on from the request.
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: RegisterRequest, cb: unknown) => unknown };
+  const secretOutputs = new Map<string, string[]>();
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+    return original(req, cb);
+  };
   const res = new InstallPlanReadiness("devops-readiness", args);
   await new Promise<void>((resolve) => res.urn.apply(() => { resolve(); return undefined; }));
   const reg = registered.find((r) => r.name === "devops-readiness");
   if (!reg) throw new Error(`not registered; saw ${registered.map((r) => r.type).join(", ")}`);
+  reg.additionalSecretOutputs = secretOutputs.get("devops-readiness");
   return { reg, res };
 }
+
+interface RegisterRequest { getName(): string; getAdditionalsecretoutputsList(): string[] }
 
 describe("InstallPlanReadiness dynamic resource", function () {
   this.timeout(30_000);
@@ -78,15 +89,17 @@ describe("InstallPlanReadiness dynamic resource", function () {
       env.server.store.create("installplans", planObject("devops", "1.1.2", CFG) as never);
       const created = await provider.create!(inputs());
       expect(created.id).to.equal("devops");
-      const { kubeconfig: _k, ...echoed } = inputs();
       expect(created.outs).to.deep.equal({
-        ...echoed, // the inputs `diff` compares come back as outputs (the engine diffs against old outputs)
+        ...inputs(), // the inputs come back as outputs: the engine diffs against old outputs and deletes from them
         state: "Installed", installedVersion: "1.1.2", targetNamespace: "kubesphere-devops-system",
-        jobName: created.outs.jobName, clusterStates: {},
+        jobName: created.outs.jobName, clusterStates: {}, clusterServer: env.server.url,
       });
-      expect(created.outs).to.not.have.property("kubeconfig");
       expect(created.outs.jobName).to.match(/^helm-install-devops-/);
-      expect(JSON.stringify(created.outs)).to.not.contain("token");
+    });
+
+    it("declares the kubeconfig a secret output (the outputs carry it so that delete reaches the same cluster)", async () => {
+      const { reg } = await registerUnderMocks({ planName: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutSeconds: 10 }, );
+      expect(reg.additionalSecretOutputs).to.deep.equal(["kubeconfig"]);
     });
 
     it("a serialized provider whose runtime module cannot be found says which paths it tried", async () => {
@@ -155,18 +168,56 @@ describe("InstallPlanReadiness dynamic resource", function () {
       expect(env.server.store.get("installplans", "devops")?.metadata.deletionTimestamp).to.equal(undefined);
     });
 
-    it("with deleteTimeoutSeconds, delete uninstalls the plan and waits until it is gone", async () => {
+    it("with deleteTimeoutSeconds, delete (given the outputs, as the engine does) uninstalls the plan and waits until it is gone", async () => {
       env.server.store.create("installplans", planObject("devops", "1.1.2", CFG) as never);
-      await installPlanReadinessProvider.create!(inputs());
-      await installPlanReadinessProvider.delete!("devops", inputs({ deleteTimeoutSeconds: 10 }));
+      const { outs } = await installPlanReadinessProvider.create!(inputs({ deleteTimeoutSeconds: 10 }));
+      await installPlanReadinessProvider.delete!("devops", outs);
       expect(env.server.store.get("installplans", "devops")).to.equal(undefined);
+    });
+
+    it("delete never acts on another cluster than the one the wait used: it steps aside for the Kubernetes provider", async () => {
+      env.server.store.create("installplans", planObject("devops", "1.1.2", CFG) as never);
+      const { outs } = await installPlanReadinessProvider.create!(inputs({ deleteTimeoutSeconds: 10 }));
+      const other = await startFakeCluster();
+      try {
+        other.server.store.create("installplans", planObject("devops", "1.1.2", CFG) as never);
+        // Same plan name on a second cluster, and a kubeconfig that now points there.
+        const rt = await import("../../components/readiness/providerRuntime");
+        const why = await rt.awaitDeleted({ ...outs, kubeconfig: other.kubeconfig } as never);
+        expect(why).to.contain(`points at ${other.server.url}, but the plan was awaited on ${env.server.url}`);
+        expect(other.server.store.get("installplans", "devops")?.metadata.deletionTimestamp, "untouched").to.equal(undefined);
+        expect(other.server.countRequests({ verb: "delete" })).to.equal(0);
+      } finally {
+        await other.close();
+      }
+      expect(env.server.store.get("installplans", "devops")?.metadata.deletionTimestamp, "and not deleted here either").to.equal(undefined);
+    });
+
+    it("delete steps aside without a usable kubeconfig or permission, and otherwise reports uninstall failures", async () => {
+      const rt = await import("../../components/readiness/providerRuntime");
+      const saved = process.env.KUBECONFIG;
+      process.env.KUBECONFIG = path.join(os.tmpdir(), "no-such-kubeconfig");
+      try {
+        expect(await rt.awaitDeleted({ ...inputs({ deleteTimeoutSeconds: 10 }), kubeconfig: undefined })).to.match(/^no usable kubeconfig/);
+      } finally {
+        if (saved === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = saved;
+      }
+      env.server.store.create("installplans", planObject("devops", "1.1.2", CFG) as never);
+      env.server.injectFault({ match: { verb: "delete", resource: "installplans" }, times: Infinity, action: { kind: "status", code: 403 } });
+      expect(await rt.awaitDeleted(inputs({ deleteTimeoutSeconds: 10 }))).to.match(/^no permission: DELETE installplans\/devops: HTTP 403/);
+      env.server.clearFaults();
+      sim.faults.add({ effect: "fail", extension: "devops", action: "uninstall" });
+      await installPlanReadinessProvider.create!(inputs());
+      const err = await rt.awaitDeleted(inputs({ deleteTimeoutSeconds: 10 })).then(() => undefined, (e: Error) => e);
+      expect(err?.name).to.equal("InstallPlanFailedError");
     });
   });
 
   describe("check and diff (pure)", () => {
-    it("diff: a changed spec or plan name re-waits; a rotated kubeconfig does not; never a replacement", async () => {
+    it("diff: a changed spec, plan name or kubeconfig (the stored copy must follow rotation) is an update; never a replacement", async () => {
       const base = { planName: "devops", expected: expectedFor("devops", "1.1.2", CFG), kubeconfig: "a", timeoutSeconds: 600 };
-      expect(changedReadinessKeys(base, { ...base, kubeconfig: "b" })).to.deep.equal([]);
+      expect(changedReadinessKeys(base, { ...base })).to.deep.equal([]);
+      expect(changedReadinessKeys(base, { ...base, kubeconfig: "b" })).to.deep.equal(["kubeconfig"]);
       expect(changedReadinessKeys(base, { ...base, expected: { ...base.expected, configHash: "0000000000000000" } })).to.deep.equal(["expected"]);
       expect(changedReadinessKeys(base, { ...base, expected: { enabled: true, configHash: base.expected.configHash, version: "1.1.2", name: "devops" } }), "key order is irrelevant").to.deep.equal([]);
       const d = await installPlanReadinessProvider.diff!("devops", base, { ...base, planName: "devops2" });
