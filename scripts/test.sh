@@ -11,4 +11,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --ignore-scripts --no-audit --no-fund
 fi
 npx tsc -p tsconfig.json --noEmit
-npx mocha
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+npx mocha 2>&1 | tee "$log"
+passed=$(sed -n 's/^ *\([0-9]\+\) passing.*/\1/p' "$log" | tail -n 1)
+failed=$(sed -n 's/^ *\([0-9]\+\) failing.*/\1/p' "$log" | tail -n 1)
+pending=$(sed -n 's/^ *\([0-9]\+\) pending.*/\1/p' "$log" | tail -n 1)
+echo "tests: ${passed:-0} passed, ${failed:-0} failed${pending:+, $pending skipped}"
