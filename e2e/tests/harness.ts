@@ -42,7 +42,7 @@ function sh(cmd: string, env: NodeJS.ProcessEnv = process.env, cwd = REPO): stri
 
 /** The tier-2 bin dir, or undefined when the binaries are not built. */
 export function builtBinDir(): string | undefined {
-  const binDir = sh("e2e/build-tools.sh --all --bin-dir").trim().split("\n").pop()!;
+  const binDir = process.env.E2E_BIN_DIR || sh("e2e/build-tools.sh --all --bin-dir").trim().split("\n").pop()!;
   const need = ["etcd", "kube-apiserver", "kubectl", "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"];
   return need.every((b) => fs.existsSync(path.join(binDir, b))) ? binDir : undefined;
 }

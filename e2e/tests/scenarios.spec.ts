@@ -128,6 +128,18 @@ describe("end to end: real Pulumi CLI against a real kube-apiserver with the con
     expect(exists(e, "installplans.kubesphere.io network")).to.equal(false);
   });
 
+  it("the policy pack's stack policies see the installed version through the real engine: a downgrade is blocked", async () => {
+    await newStack(e, "downgrade", { extensions: [{ name: "openpitrix", version: "2.0.2" }] });
+    const up = await pulumi(e, ["up", "--yes", "--skip-preview", "--stack", "downgrade"]);
+    expect(up.code, up.output).to.equal(0);
+    setConfig("downgrade", { extensions: [{ name: "openpitrix", version: "2.0.1", allowDowngrade: true }] });
+    const preview = await pulumi(e, ["preview", "--stack", "downgrade", "--policy-pack", path.join(REPO, "policy-pack")]);
+    expect(preview.code, preview.output).to.not.equal(0);
+    expect(preview.output).to.match(/kubesphere-extension-no-downgrade/);
+    expect(preview.output).to.match(/2\.0\.2/);
+    expect(kubectlJson(e, "installplans.kubesphere.io openpitrix").spec.extension.version).to.equal("2.0.2");
+  });
+
   it("`pulumi destroy` removes the plans in reverse dependency order and waits until they are gone", async () => {
     const destroy = await pulumi(e, ["destroy", "--yes", "--skip-preview", "--stack", "quickstart"]);
     expect(destroy.code, destroy.output).to.equal(0);

@@ -1,11 +1,11 @@
 // End-to-end program: the scenarios in e2e/tests set stack config and run the real Pulumi CLI.
-//   extensions: [{ name, version, config?, retry?, clusters? }]  -> one KubeSphereExtension each
+//   extensions: [{ name, version, config?, retry?, clusters?, allowDowngrade? }]  -> one KubeSphereExtension each
 //   rawPlans:   [{ name, version, upgradeStrategy? }]            -> hand-written InstallPlans (policy tests)
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { KubeSphereExtension } from "@kubesphere-ext/pulumi-kubesphere";
 
-interface Entry { name: string; version: string; config?: Record<string, unknown>; retry?: number; clusters?: string[] }
+interface Entry { name: string; version: string; config?: Record<string, unknown>; retry?: number; clusters?: string[]; allowDowngrade?: boolean }
 interface RawPlan { name: string; version: string; upgradeStrategy?: string }
 
 const cfg = new pulumi.Config();
@@ -18,6 +18,7 @@ const exts = entries.map((e) => new KubeSphereExtension(e.name, {
   version: e.version,
   config: e.config,
   retry: e.retry,
+  allowDowngrade: e.allowDowngrade,
   clusterScheduling: e.clusters ? { clusters: e.clusters } : undefined,
   timeoutSeconds,
   deleteTimeoutSeconds: timeoutSeconds,
