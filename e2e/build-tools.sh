@@ -3,7 +3,7 @@
 #
 #   e2e/build-tools.sh [--tier1 | --all] [--only NAME[,NAME...]] [--bin-dir] [--check]
 #
-#   --tier1      etcd + kube-apiserver (+ kubectl)   (enough for cluster-up.sh)
+#   --tier1      etcd, kube-apiserver, kube-controller-manager, kubectl   (enough for cluster-up.sh)
 #   --all        tier 1 + pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes (default)
 #   --only N,..  just the named binaries
 #   --bin-dir    print the bin dir and exit (builds nothing)
@@ -31,7 +31,7 @@ K8S_PROVIDER_PSEUDO=v4.0.0-20260115033456-f47bc2d6f199  # = tag v4.25.0, the onl
 K8S_PROVIDER_PLUGIN_VERSION=4.34.2  # the @pulumi/kubernetes npm SDK version the plugin folder must be named after
 RECIPE_REV=3                        # bump when a build flag below changes, to force a new cache dir
 
-TIER1=(etcd kube-apiserver kubectl)
+TIER1=(etcd kube-apiserver kube-controller-manager kubectl)
 TIER2=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
 
 mode=all only="" print_only=0 check_only=0
@@ -136,6 +136,8 @@ build_one() {
       build etcd "$TOOLS/etcd" -ldflags "-s -w" go.etcd.io/etcd/server/v3 ;;
     kube-apiserver)
       build kube-apiserver "$TOOLS/kube" -ldflags "$(kube_ldflags)" k8s.io/kubernetes/cmd/kube-apiserver ;;
+    kube-controller-manager)
+      build kube-controller-manager "$TOOLS/kube" -ldflags "$(kube_ldflags)" k8s.io/kubernetes/cmd/kube-controller-manager ;;
     kubectl)
       build kubectl "$TOOLS/kube" -ldflags "$(kube_ldflags)" k8s.io/kubernetes/cmd/kubectl ;;
     pulumi)
@@ -162,7 +164,7 @@ for b in "${WANT[@]}"; do
 done
 
 cat >"$OUT/versions.txt" <<EOF
-kube-apiserver/kubectl  k8s.io/kubernetes v$KUBE_VERSION (staging k8s.io/* v0.${KUBE_VERSION#*.})
+kube-apiserver/kube-controller-manager/kubectl  k8s.io/kubernetes v$KUBE_VERSION (staging k8s.io/* v0.${KUBE_VERSION#*.})
 etcd                    go.etcd.io/etcd/server/v3 v$ETCD_VERSION
 pulumi                  github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION (+ sdk/v3 v$PULUMI_VERSION)
 pulumi-language-nodejs  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 $LANGHOST_PSEUDO (built against pkg/sdk v$LANGHOST_PULUMI_VERSION)

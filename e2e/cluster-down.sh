@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stop exactly the processes e2e/cluster-up.sh started (by the PIDs in ${E2E_WORK_DIR:-e2e/.work}/pids),
 # in reverse order: simulator (its whole process group: cluster-up started it as a session leader),
-# kube-apiserver, etcd. A PID whose process is gone, or now belongs to another program, is skipped.
+# kube-controller-manager, kube-apiserver, etcd. A PID whose process is gone, or now belongs to another program, is skipped.
 #
 #   e2e/cluster-down.sh           stop; keep pki/ and logs/
 #   e2e/cluster-down.sh --purge   stop, then delete the whole work dir
@@ -24,6 +24,7 @@ stop() {
     else log "$name ($pid) not running"; fi
     rm -f "$pf"; return 0
   fi
+  if [ "$(cat "/proc/$pid/stat" 2>/dev/null | awk '{print $3}')" = Z ]; then log "$name ($pid) already exited"; rm -f "$pf"; return 0; fi
   if [ -n "$expect" ] && ! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$expect"; then
     log "$name: pid $pid is no longer $expect; not touching it"; rm -f "$pf"; return 0
   fi
@@ -43,6 +44,7 @@ stop() {
 
 [ -d "$PIDS" ] || { log "nothing to stop ($PIDS does not exist)"; exit 0; }
 stop simulator "" 1
+stop kube-controller-manager kube-controller-manager 0
 stop kube-apiserver kube-apiserver 0
 stop etcd etcd 0
 if [ "${1:-}" = --purge ]; then rm -rf "$W"; log "removed $W"; fi

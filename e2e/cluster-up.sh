@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start a throw-away "KubeSphere host" API on loopback: etcd + kube-apiserver (no kubelet, no controllers),
+# Start a throw-away "KubeSphere host" API on loopback: etcd + kube-apiserver + kube-controller-manager
+# (garbage collector, namespace and service-account controllers only; no kubelet, no scheduler),
 # the KubeSphere CRDs, the catalog fixture and three Cluster objects. See e2e/README.md.
 #
 #   e2e/cluster-up.sh            start (fails if already running; E2E_REUSE=1 makes it a no-op instead)
@@ -9,13 +10,15 @@
 #   cluster.env       shell-sourceable: KUBECONFIG, E2E_API_SERVER, E2E_BIN_DIR, ports, cert paths
 #   pki/              CA, serving cert, admin client cert, service-account key pair (openssl)
 #   pids/*.pid        the PIDs this script started (cluster-down.sh stops exactly those)
-#   logs/*.log        etcd, kube-apiserver, simulator, fixture loading
+#   logs/*.log        etcd, kube-apiserver, kube-controller-manager, simulator, fixture loading
 #
 # Environment:
-#   E2E_BIN_DIR         directory with etcd, kube-apiserver (and kubectl); default: build-tools.sh --tier1
+#   E2E_BIN_DIR         directory with etcd, kube-apiserver, kube-controller-manager (and kubectl);
+#                       default: build-tools.sh --tier1
 #                       (builds them if missing unless E2E_NO_BUILD=1)
 #   E2E_SHARED_DIR      default: $(dirname <repo>)/shared   (CI clones the repo with ../shared beside it)
 #   E2E_KUBE_PORT, E2E_ETCD_PORT, E2E_ETCD_PEER_PORT   fixed ports (default: random free loopback ports)
+#   E2E_CONTROLLER_MANAGER=0  don't start kube-controller-manager (then foreground deletes never finish)
 #   E2E_LOAD_CATALOG=0  skip the catalog fixture (CRDs and Clusters are always created)
 #   E2E_SIMULATOR_CMD   hook for the KubeSphere controller simulator: if set, it is run with `bash -c` in the
 #                       background, after the fixtures are loaded, with KUBECONFIG exported (and cwd = repo root).
@@ -106,7 +109,7 @@ on_fail() {
     if alive "$pf"; then kill -TERM -- "-$(cat "$pf")" 2>/dev/null || kill "$(cat "$pf")" 2>/dev/null || true; fi
     rm -f "$pf"
   done
-  for f in etcd kube-apiserver; do echo "--- last lines of $LOGS/$f.log" >&2; tail -n 15 "$LOGS/$f.log" >&2 || true; done
+  for f in etcd kube-apiserver kube-controller-manager; do echo "--- last lines of $LOGS/$f.log" >&2; tail -n 15 "$LOGS/$f.log" >&2 || true; done
 }
 trap on_fail EXIT
 
@@ -256,6 +259,34 @@ EOF
 "${K[@]}" apply --server-side --force-conflicts --field-manager=e2e-fixtures -f "$W/clusters.yaml" >>"$LOGS/fixtures.log" 2>&1 \
   || { tail -n 20 "$LOGS/fixtures.log" >&2; die "creating Cluster objects failed"; }
 log "clusters: $("${K[@]}" get clusters.cluster.kubesphere.io -o name | tr '\n' ' ')"
+
+# ---- kube-controller-manager (garbage collector + namespace + service-account controllers) --------------
+# Needed because the pulumi-kubernetes provider deletes with propagationPolicy=Foreground: the API server
+# puts a `foregroundDeletion` finalizer on the object and only the garbage collector removes it, so without
+# it every `pulumi destroy` waits forever. Started after the CRDs exist, so the garbage collector watches
+# them from the start (it rediscovers new resource types only every ~30 s). E2E_CONTROLLER_MANAGER=0 skips it.
+if [ "${E2E_CONTROLLER_MANAGER:-1}" != 0 ]; then
+  [ -x "$E2E_BIN_DIR/kube-controller-manager" ] || die "$E2E_BIN_DIR/kube-controller-manager missing (run e2e/build-tools.sh --tier1)"
+  CP="${E2E_KCM_PORT:-$(free_port)}"
+  : >"$LOGS/kube-controller-manager.log"
+  log "starting kube-controller-manager (garbagecollector,namespace,serviceaccount,serviceaccount-token)"
+  spawn kube-controller-manager "$LOGS/kube-controller-manager.log" "$E2E_BIN_DIR/kube-controller-manager" \
+    --kubeconfig="$W/kubeconfig" \
+    --leader-elect=false \
+    --controllers=garbagecollector,namespace,serviceaccount,serviceaccount-token \
+    --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
+    --use-service-account-credentials=false \
+    --bind-address=127.0.0.1 --secure-port="$CP" --cert-dir="$PKI/kcm" \
+    --profiling=false
+  t0=$(date +%s)
+  until [ "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$CP/healthz" 2>/dev/null)" = 200 ]; do
+    alive "$PIDS/kube-controller-manager.pid" || die "kube-controller-manager exited"
+    [ $(( $(date +%s) - t0 )) -lt 60 ] || die "kube-controller-manager not healthy after 60s"
+    sleep 0.5
+  done
+  log "kube-controller-manager healthy after $(( $(date +%s) - t0 ))s"
+  echo "export E2E_KCM_PORT='$CP'" >>"$W/cluster.env"
+fi
 
 # ---- simulator hook ----------------------------------------------------------------------------------------
 if [ -n "${E2E_SIMULATOR_CMD:-}" ]; then

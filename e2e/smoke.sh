@@ -35,7 +35,7 @@ log "cluster up in $(( $(date +%s) - T0 ))s at $E2E_API_SERVER"
 # ---- 2. the catalog through the API ------------------------------------------------------------------------
 CURL=(curl -sSf --cacert "$E2E_CA_CERT" --cert "$E2E_CLIENT_CERT" --key "$E2E_CLIENT_KEY")
 json="$("${CURL[@]}" "$E2E_API_SERVER/apis/kubesphere.io/v1alpha1/extensionversions")"
-n_api="$(printf '%s' "$json" | grep -o '"kind":"ExtensionVersion"' | wc -l)"
+n_api="$(printf '%s' "$json" | { grep -oE '"kind": ?"ExtensionVersion"' || true; } | wc -l)"
 [ "$n_api" -gt 0 ] || fail "no ExtensionVersions returned by $E2E_API_SERVER/apis/kubesphere.io/v1alpha1/extensionversions"
 log "API (curl): $n_api ExtensionVersions"
 K=("$E2E_KUBECTL" --kubeconfig "$KUBECONFIG")
