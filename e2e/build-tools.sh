@@ -81,6 +81,9 @@ export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi/sdk/nodejs"
 GOFLAGS="${GOFLAGS:-}"; GOFLAGS="${GOFLAGS//-mod=mod/}"; export GOFLAGS="$GOFLAGS -mod=readonly"
 
 log() { echo "build-tools: $*" >&2; }
+# an interrupted run (e.g. `timeout` in CI) leaves no half-written binary; Go's build cache keeps what compiled
+trap 'rm -f "$BIN"/.*.tmp.$$' EXIT
+trap 'log "interrupted"; exit 130' INT TERM
 
 # build NAME MODULE_DIR GO_BUILD_ARGS...   (last arg is the package)
 build() {
