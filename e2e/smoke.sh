@@ -77,10 +77,10 @@ mkdir -p "$prog"
 if ( cd "$prog" && have_ver @pulumi/pulumi 3.270.0 && have_ver @pulumi/kubernetes 4.34.2 ); then
   log "using the repo's node_modules"
 else
-  log "installing @pulumi/pulumi@3.270.0 @pulumi/kubernetes@4.34.2 into $W/smoke-deps (npm, --ignore-scripts)"
+  log "installing @pulumi/pulumi@3.270.0 @pulumi/kubernetes@4.34.2 @pulumi/policy@1.21.0 into $W/smoke-deps (npm, --ignore-scripts)"
   mkdir -p "$W/smoke-deps"
   (cd "$W/smoke-deps" && [ -f package.json ] || echo '{"name":"e2e-smoke-deps","private":true}' >package.json
-   npm install --ignore-scripts --no-audit --no-fund @pulumi/pulumi@3.270.0 @pulumi/kubernetes@4.34.2 >/dev/null)
+   npm install --ignore-scripts --no-audit --no-fund @pulumi/pulumi@3.270.0 @pulumi/kubernetes@4.34.2 @pulumi/policy@1.21.0 >/dev/null)
   ln -sfn "$W/smoke-deps/node_modules" "$prog/node_modules"
 fi
 
@@ -125,8 +125,9 @@ out="$(pul stack output installPlan 2>>"$W/logs/pulumi-smoke.log")"
 [ "$out" = e2e-smoke-gatekeeper ] || fail "stack output installPlan='$out'"
 log "pulumi up created ConfigMap default/e2e-smoke and InstallPlan e2e-smoke-gatekeeper against kube-apiserver"
 # local policy pack (advisory): needs @pulumi/policy resolvable from the pack dir (the repo's devDependency)
-if ( cd "$prog" && node -e 'require.resolve("@pulumi/policy")' >/dev/null 2>&1 ); then
-  pack="$P/policy-pack"; mkdir -p "$pack"
+pack="$P/policy-pack"; mkdir -p "$pack"
+[ -L "$prog/node_modules" ] && ln -sfn "$(readlink "$prog/node_modules")" "$pack/node_modules"
+if ( cd "$pack" && node -e 'require.resolve("@pulumi/policy")' >/dev/null 2>&1 ); then
   printf 'runtime:\n  name: nodejs\n  options:\n    typescript: false\nversion: 0.0.1\n' >"$pack/PulumiPolicy.yaml"
   echo '{ "name": "e2e-smoke-policy", "version": "0.0.1", "private": true, "main": "index.js" }' >"$pack/package.json"
   cat >"$pack/index.js" <<'EOF2'
