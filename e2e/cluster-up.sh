@@ -38,7 +38,7 @@ die() { log "ERROR: $*"; exit 1; }
 
 alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-if alive "$PIDS/kube-apiserver.pid" || alive "$PIDS/etcd.pid"; then
+if alive "$PIDS/kube-apiserver.pid" || alive "$PIDS/etcd.pid" || alive "$PIDS/kube-controller-manager.pid"; then
   if [ "${E2E_REUSE:-0}" = 1 ]; then log "already running (E2E_REUSE=1)"; cat "$W/cluster.env"; exit 0; fi
   die "a cluster from $W is already running; run e2e/cluster-down.sh first (or set E2E_REUSE=1)"
 fi
@@ -64,18 +64,19 @@ rm -rf "$W/etcd-data"
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 TAKEN=" "
+# free_port VAR: a random loopback port nobody listens on, distinct from the ones already picked by this run
 free_port() {
   local p i
   for i in $(seq 1 200); do
     p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
     case "$TAKEN" in *" $p "*) continue ;; esac
-    if ! port_busy "$p"; then TAKEN="$TAKEN$p "; echo "$p"; return 0; fi
+    if ! port_busy "$p"; then TAKEN="$TAKEN$p "; printf -v "$1" '%s' "$p"; return 0; fi
   done
-  return 1
+  die "no free port found"
 }
-KP="${E2E_KUBE_PORT:-$(free_port)}"
-EP="${E2E_ETCD_PORT:-$(free_port)}"
-PP="${E2E_ETCD_PEER_PORT:-$(free_port)}"
+if [ -n "${E2E_KUBE_PORT:-}" ]; then KP="$E2E_KUBE_PORT"; TAKEN="$TAKEN$KP "; else free_port KP; fi
+if [ -n "${E2E_ETCD_PORT:-}" ]; then EP="$E2E_ETCD_PORT"; TAKEN="$TAKEN$EP "; else free_port EP; fi
+if [ -n "${E2E_ETCD_PEER_PORT:-}" ]; then PP="$E2E_ETCD_PEER_PORT"; TAKEN="$TAKEN$PP "; else free_port PP; fi
 for p in "$KP" "$EP" "$PP"; do port_busy "$p" && die "port $p already in use"; done
 
 # ---- certificates (generated once per work dir) -------------------------------------------------------------
@@ -188,8 +189,8 @@ chmod 600 "$W/kubeconfig"
 cat >"$W/cluster.env" <<EOF
 export KUBECONFIG='$W/kubeconfig'
 export E2E_API_SERVER='$API'
-export E2E_KUBE_PORT='$KP'
-export E2E_ETCD_PORT='$EP'
+export E2E_CLUSTER_API_PORT='$KP'
+export E2E_CLUSTER_ETCD_PORT='$EP'
 export E2E_BIN_DIR='$E2E_BIN_DIR'
 export E2E_KUBECTL='$KUBECTL'
 export E2E_CA_CERT='$PKI/ca.crt'
@@ -267,7 +268,7 @@ log "clusters: $("${K[@]}" get clusters.cluster.kubesphere.io -o name | tr '\n' 
 # them from the start (it rediscovers new resource types only every ~30 s). E2E_CONTROLLER_MANAGER=0 skips it.
 if [ "${E2E_CONTROLLER_MANAGER:-1}" != 0 ]; then
   [ -x "$E2E_BIN_DIR/kube-controller-manager" ] || die "$E2E_BIN_DIR/kube-controller-manager missing (run e2e/build-tools.sh --tier1)"
-  CP="${E2E_KCM_PORT:-$(free_port)}"
+  if [ -n "${E2E_KCM_PORT:-}" ]; then CP="$E2E_KCM_PORT"; else free_port CP; fi
   : >"$LOGS/kube-controller-manager.log"
   log "starting kube-controller-manager (garbagecollector,namespace,serviceaccount,serviceaccount-token)"
   spawn kube-controller-manager "$LOGS/kube-controller-manager.log" "$E2E_BIN_DIR/kube-controller-manager" \
@@ -285,7 +286,7 @@ if [ "${E2E_CONTROLLER_MANAGER:-1}" != 0 ]; then
     sleep 0.5
   done
   log "kube-controller-manager healthy after $(( $(date +%s) - t0 ))s"
-  echo "export E2E_KCM_PORT='$CP'" >>"$W/cluster.env"
+  echo "export E2E_CLUSTER_KCM_PORT='$CP'" >>"$W/cluster.env"
 fi
 
 # ---- simulator hook ----------------------------------------------------------------------------------------
