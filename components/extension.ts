@@ -163,6 +163,16 @@ export function readinessOf(ext: KubeSphereExtension): InstallPlanReadiness {
   return children.get(ext)!.readiness;
 }
 
+/**
+ * The value of an Output, or `undefined` while it is unknown (a preview whose inputs come from
+ * resources not created yet). `apply` callbacks never run on unknown values, so a promise fed only
+ * from `apply` would never settle and every component waiting on it would hang.
+ */
+function settled<T>(o: pulumi.Output<T>): Promise<T | undefined> {
+  const impl = o as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
+  return impl.isKnown.then((known) => (known ? impl.promise() : undefined));
+}
+
 function parseDuration(text: string | undefined): number | undefined {
   if (!text) return undefined;
   const re = /(\d+(?:\.\d+)?)(h|m|s|ms)/g;
@@ -282,8 +292,10 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       resource: this,
     };
     declareExtension(group, self);
-    pulumi.output(args.name).apply((n) => { resolveName(n); return n; });
-    pulumi.output(args.version).apply((v) => { resolveVersion(v); return v; });
+    // Settled even when unknown (preview with values from other resources): nobody may wait for ever.
+    settled(pulumi.output(args.name)).then(resolveName, () => resolveName(undefined));
+    settled(pulumi.output(args.version)).then(resolveVersion, () => resolveVersion(undefined));
+    settled(plainInputs).then((v) => { if (v === undefined) resolveRequires([]); }, () => resolveRequires([]));
 
     const fail = (e: unknown): never => {
       resolveRequires([]);
@@ -313,20 +325,13 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
 
     // Declared dependencies are applied first: depending on their components means depending on their
     // InstallPlan and InstallPlanReadiness children, so this plan is written only once they are READY.
-    const dependsOn: Promise<pulumi.Resource[]> = new Promise((resolveDeps, rejectDeps) => {
-      resolved.apply(async (r) => {
-        try {
-          const deps: pulumi.Resource[] = [];
-          for (const d of r.dependencies.filter((x) => x.satisfiedBy === "declared")) {
-            const entry = await findDeclared(group, d.name, self);
-            if (entry) deps.push(entry.resource);
-          }
-          resolveDeps(deps);
-        } catch (e) {
-          rejectDeps(e);
-        }
-        return r;
-      });
+    const dependsOn: Promise<pulumi.Resource[]> = settled(resolved).then(async (r) => {
+      const deps: pulumi.Resource[] = [];
+      for (const d of (r?.dependencies ?? []).filter((x) => x.satisfiedBy === "declared")) {
+        const entry = await findDeclared(group, d.name, self);
+        if (entry) deps.push(entry.resource);
+      }
+      return deps;
     });
     dependsOn.catch(() => undefined);
 

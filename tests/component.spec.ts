@@ -213,3 +213,20 @@ describe("KubeSphereExtension with an offline catalog (catalogPaths)", () => {
     expect(message).to.match(/requires extension cert-manager >= 1\.0\.0-0/);
   });
 });
+
+describe("KubeSphereExtension with unknown inputs in preview", () => {
+  it("does not hang: the plan's spec is unknown, and other extensions still resolve and order", async () => {
+    const regs = await installMocks(true);
+    const catalog = fixtureCatalog();
+    // A value that is unknown in preview: a property the mock did not return.
+    const cm = new k8s.core.v1.ConfigMap("versions", { data: undefined });
+    const unknownVersion = cm.data.apply((d) => d?.version ?? "1.0.0");
+    expect(await (unknownVersion as any).isKnown).to.equal(false);
+    const cmExt = new KubeSphereExtension("cm", { name: "cert-manager", version: unknownVersion }, { catalog, progressReporter: silentProgress });
+    const gw = new KubeSphereExtension("gw", { name: "gateway", version: "1.0.5" }, { catalog, progressReporter: silentProgress });
+    expect(await valueOf(gw.version)).to.equal("1.0.5");
+    expect(await (cmExt.version as any).isKnown).to.equal(false);
+    await settle();
+    expect(plans(regs).map((p) => p.name).sort()).to.deep.equal(["cm-installplan", "gw-installplan"]);
+  });
+});
