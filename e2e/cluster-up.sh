@@ -110,7 +110,7 @@ on_fail() {
     if alive "$pf"; then kill -TERM -- "-$(cat "$pf")" 2>/dev/null || kill "$(cat "$pf")" 2>/dev/null || true; fi
     rm -f "$pf"
   done
-  for f in etcd kube-apiserver kube-controller-manager; do echo "--- last lines of $LOGS/$f.log" >&2; tail -n 15 "$LOGS/$f.log" >&2 || true; done
+  for f in etcd kube-apiserver kube-controller-manager; do [ -s "$LOGS/$f.log" ] || continue; echo "--- last lines of $LOGS/$f.log" >&2; tail -n 15 "$LOGS/$f.log" >&2 || true; done
 }
 trap on_fail EXIT
 
