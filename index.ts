@@ -4,6 +4,7 @@
  * The component (`KubeSphereExtension`) and the pieces it is built from, exported so that tools,
  * tests and the CLI share one code path: catalogs, `resolveExtension`, the dependency graph.
  */
+import "./components/nodeVersion"; // first: a clear error on an unsupported Node.js, before any dependency loads
 export { KubeSphereExtension, installPlanOf, readinessOf } from "./components/extension";
 export { KubeSphereExtensionSet, membersOf } from "./components/extensionSet";
 export type { KubeSphereExtensionSetArgs, ExtensionEntryArgs } from "./components/extensionSet";
