@@ -6,6 +6,7 @@
  * `run(argv, io)` is the whole program without process globals (tests call it in-process);
  * `main()` wires it to the real process when this file is executed.
  */
+import "../components/nodeVersion"; // first: a clear error on an unsupported Node.js
 import * as fs from "fs";
 import * as path from "path";
 import { findCommand, formatOptionHelp, GLOBAL_OPTIONS, OptionSpecs, parseCommandLine, str } from "./args";

@@ -28,6 +28,7 @@
  * The helm transcript of each executor pod is in its annotation `logs.simulator.kubesphere.io/helm`;
  * the in-memory server serves that annotation at `pods/<name>/log`.
  */
+import "../components/nodeVersion"; // first: a clear error on an unsupported Node.js
 import * as fs from "node:fs";
 import * as k8s from "@kubernetes/client-node";
 import { FakeKubeApiServer } from "./apiServer";
