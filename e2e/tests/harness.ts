@@ -60,19 +60,41 @@ function installDynamicProviderShim(binDir: string): void {
   }
 }
 
-/** Starts the cluster (with the simulator and the given executor faults) and prepares the program. */
-export function startE2e(binDir: string, faults: unknown): E2eEnv {
-  installDynamicProviderShim(binDir);
-  fs.mkdirSync(WORK_DIR, { recursive: true });
-  const faultsFile = path.join(WORK_DIR, "faults.yaml");
+/** The tier-1 bin dir (etcd, kube-apiserver, kubectl), or undefined when not built. */
+export function tier1BinDir(): string | undefined {
+  const binDir = process.env.E2E_BIN_DIR || sh("e2e/build-tools.sh --tier1 --bin-dir").trim().split("\n").pop()!;
+  return ["etcd", "kube-apiserver", "kubectl"].every((b) => fs.existsSync(path.join(binDir, b))) ? binDir : undefined;
+}
+
+/**
+ * Starts etcd + kube-apiserver (+ kube-controller-manager) with the CRDs, catalog and Clusters, and
+ * the controller simulator (built JS in bin/, with the given executor faults), in `workDir`.
+ * Returns the admin kubeconfig path.
+ */
+export function startCluster(binDir: string, workDir: string, faults: unknown): string {
+  fs.mkdirSync(workDir, { recursive: true });
+  const faultsFile = path.join(workDir, "faults.yaml");
   fs.writeFileSync(faultsFile, YAML.stringify(faults));
   const env: NodeJS.ProcessEnv = {
-    ...process.env, E2E_BIN_DIR: binDir, E2E_WORK_DIR: WORK_DIR,
+    ...process.env, E2E_BIN_DIR: binDir, E2E_WORK_DIR: workDir,
     E2E_SIMULATOR_CMD: `exec node bin/simulator/main.js --kubeconfig "$KUBECONFIG" --faults ${JSON.stringify(faultsFile)} --time-scale 0.02`,
     E2E_SIMULATOR_READY_REGEX: "watching",
   };
   sh("e2e/cluster-down.sh >/dev/null 2>&1 || true", env);
   sh("e2e/cluster-up.sh", env);
+  return path.join(workDir, "kubeconfig");
+}
+
+/** Stops exactly the processes cluster-up started in `workDir`. */
+export function stopCluster(workDir: string): void {
+  sh("e2e/cluster-down.sh >/dev/null 2>&1 || true", { ...process.env, E2E_WORK_DIR: workDir });
+}
+
+/** Starts the cluster (with the simulator and the given executor faults) and prepares the program. */
+export function startE2e(binDir: string, faults: unknown): E2eEnv {
+  installDynamicProviderShim(binDir);
+  startCluster(binDir, WORK_DIR, faults);
+  const env: NodeJS.ProcessEnv = { ...process.env, E2E_BIN_DIR: binDir, E2E_WORK_DIR: WORK_DIR };
   const kubeconfig = path.join(WORK_DIR, "kubeconfig");
   // Capture the offline Pulumi environment exactly as e2e/pulumi-env.sh sets it.
   const dump = sh(`source e2e/pulumi-env.sh >/dev/null && env -0`, { ...env, E2E_WORK_DIR: WORK_DIR });
@@ -93,9 +115,9 @@ export function startE2e(binDir: string, faults: unknown): E2eEnv {
   return { binDir, kubeconfig, env: pulumiEnv };
 }
 
-/** Stops exactly the processes cluster-up started. */
+/** Stops exactly the processes cluster-up started for the scenarios. */
 export function stopE2e(): void {
-  sh("e2e/cluster-down.sh >/dev/null 2>&1 || true", { ...process.env, E2E_WORK_DIR: WORK_DIR });
+  stopCluster(WORK_DIR);
 }
 
 /** Runs `pulumi <args>` in the scenario program. */
