@@ -15,21 +15,11 @@ import { fnv1a64Hex } from "../components/config/configHash";
 import type { Cluster, Condition, InstallationStatus, InstallPlan, StateHistoryEntry } from "../components/kubesphere/types";
 import { kubeTime } from "./clock";
 import { matchesLabelSelector } from "./selectors";
+import { InstallPlanState } from "../components/kubesphere/types";
+import { isSchedulable as isClusterSchedulable } from "../components/kubesphere/clusters";
 
 /** States the controller stores (BEHAVIOR §2.1). `Upgraded` is only an input of {@link setState}. */
-export const State = {
-  Unknown: "",
-  Preparing: "Preparing",
-  Installing: "Installing",
-  InstallFailed: "InstallFailed",
-  Upgrading: "Upgrading",
-  UpgradeFailed: "UpgradeFailed",
-  Installed: "Installed",
-  Upgraded: "Upgraded",
-  Uninstalling: "Uninstalling",
-  UninstallFailed: "UninstallFailed",
-  Uninstalled: "Uninstalled",
-} as const;
+export const State = { ...InstallPlanState, Upgraded: "Upgraded" } as const;
 
 /** Cap of `stateHistory` (`MaxStateNum`). */
 export const MAX_STATE_HISTORY = 10;
@@ -201,14 +191,8 @@ export function targetNamespace(extensionName: string, evNamespace: string | und
   return evNamespace ? evNamespace : `extension-${extensionName}`;
 }
 
-/** `IsSchedulable` (`CU:29-44`): not deleting, Ready=True, and no Schedulable=False. */
-export function isSchedulable(cluster: Cluster): boolean {
-  if (cluster.metadata.deletionTimestamp) return false;
-  const conds = cluster.status?.conditions ?? [];
-  const ready = conds.some((c) => c.type === "Ready" && c.status === "True");
-  const unschedulable = conds.some((c) => c.type === "Schedulable" && c.status === "False");
-  return ready && !unschedulable;
-}
+/** `IsSchedulable` (`CU:29-44`): not deleting, Ready=True, and no Schedulable=False (shared with the component). */
+export const isSchedulable = isClusterSchedulable;
 
 /**
  * Target cluster names of a plan (§2.9): non-empty `placement.clusters` (existing ones only)
