@@ -41,7 +41,7 @@ e2e/cluster-down.sh >/dev/null 2>&1 || true
 export E2E_SIMULATOR_CMD="exec node bin/simulator/main.js --kubeconfig \"\$KUBECONFIG\" --time-scale 0.25"
 export E2E_SIMULATOR_READY_REGEX="${E2E_SIMULATOR_READY_REGEX:-watching}"
 e2e/cluster-up.sh
-[ "${KEEP:-0}" = 1 ] || trap 'e2e/cluster-down.sh >/dev/null 2>&1 || true' EXIT
+[ "${KEEP:-0}" = 1 ] || trap '"$REPO/e2e/cluster-down.sh" >/dev/null 2>&1 || true' EXIT
 export KUBECONFIG="$E2E_WORK_DIR/kubeconfig"
 # shellcheck source=e2e/pulumi-env.sh
 source e2e/pulumi-env.sh
