@@ -322,14 +322,19 @@ export class ObjectStore {
     }
   }
 
-  /** Creates an object (admission, identity defaults). Returns the stored copy. */
-  create(type: string | ResourceType, input: KubeObject, opts: WriteOptions = {}): KubeObject {
+  /** A write's input: a copy with apiVersion/kind defaulted and its identity checked, and its namespace. */
+  private incoming(type: string | ResourceType, input: KubeObject): { t: ResourceType; obj: KubeObject; ns: string | undefined } {
     const t = resourceType(type);
     const obj = clone(input);
     obj.apiVersion ??= apiVersionOf(t);
     obj.kind ??= t.kind;
     this.checkIdentity(t, obj);
-    const ns = this.namespaceOf(t, obj.metadata.namespace);
+    return { t, obj, ns: this.namespaceOf(t, obj.metadata.namespace) };
+  }
+
+  /** Creates an object (admission, identity defaults). Returns the stored copy. */
+  create(type: string | ResourceType, input: KubeObject, opts: WriteOptions = {}): KubeObject {
+    const { t, obj, ns } = this.incoming(type, input);
     if (ns !== undefined && t.plural !== "namespaces" && !this.get("namespaces", ns)) {
       throw notFound("", "namespaces", ns);
     }
@@ -362,12 +367,7 @@ export class ObjectStore {
    * kinds that have a status subresource keep their stored status.
    */
   update(type: string | ResourceType, input: KubeObject, opts: WriteOptions = {}): KubeObject {
-    const t = resourceType(type);
-    const obj = clone(input);
-    obj.apiVersion ??= apiVersionOf(t);
-    obj.kind ??= t.kind;
-    this.checkIdentity(t, obj);
-    const ns = this.namespaceOf(t, obj.metadata.namespace);
+    const { t, obj, ns } = this.incoming(type, input);
     const key = objectKey(ns, obj.metadata.name);
     const bucket = this.bucket(t);
     const old = bucket.get(key);
