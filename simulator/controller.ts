@@ -558,8 +558,9 @@ export class ControllerSimulator {
     if (plan.metadata.annotations?.[ANNOTATION_FORCE_DELETE] !== undefined) {
       this.info(`force-delete: uninstalling release ${plan.spec.extension.name} in-process (installplan ${plan.metadata.name})`);
       this.releases.remove(this.hostKey(plan));
-      await this.removeFinalizer(plan);
-      return;
+      // Then as step 3: `Uninstalled` (a new stateHistory entry), the Extension status cleared
+      // back to what the Extension controller owns, the finalizer removed.
+      return this.finishUninstall(plan);
     }
     const release = this.releases.get(this.hostKey(plan));
     if (!release) return this.finishUninstall(plan);

@@ -1,11 +1,12 @@
 /**
- * Fixture helpers: the shared KubeSphere catalog (`shared/kubesphere/catalog/*.yaml`), Cluster
+ * Fixture helpers: the KubeSphere catalog (shipped, or any directory of catalog YAML), Cluster
  * objects (the `host` and members) and a kubeconfig that points at a {@link FakeKubeApiServer}.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { LABEL_HOST_CLUSTER, type Cluster } from "../components/kubesphere/types";
+import shippedCatalogJson from "./catalog/catalog.json";
 import { resourceTypeOfObject } from "./resources";
 import type { KubeObject, ObjectStore } from "./store";
 
@@ -21,20 +22,39 @@ export function repoRoot(from: string = __dirname): string {
 }
 
 /**
- * Directory of the shared catalog fixture: `$KS_SHARED_DIR/kubesphere/catalog` when that variable
- * is set, else `<repo>/../shared/kubesphere/catalog` (CI clones the repo with `shared` beside it).
+ * The catalog the simulator ships (`simulator/catalog/catalog.json`, built by
+ * `simulator/catalog/generate.ts`): the KubeSphere v4.1.3 extensions-museum catalog (Repository,
+ * 11 Categories, 27 Extensions, 37 ExtensionVersions) without icons, plus the chart facts the
+ * simulated controller needs (see {@link shippedAgentConditions}).
  */
-export function defaultCatalogDir(): string {
-  const shared = process.env.KS_SHARED_DIR ?? path.resolve(repoRoot(), "../shared");
-  return path.join(shared, "kubesphere", "catalog");
+interface ShippedCatalog {
+  objects: KubeObject[];
+  agentConditions: Record<string, string[]>;
+}
+
+function shippedCatalog(): ShippedCatalog {
+  // A JSON import (not a file read), so that `tsc` copies the file next to the compiled module.
+  // Callers get copies, never this object.
+  return shippedCatalogJson as unknown as ShippedCatalog;
 }
 
 /**
- * Parses every `*.yaml` file of `dir` (multi-document, comment headers allowed) in file-name
- * order and returns the objects (fresh copies; the parse is cached per directory for the life of
- * the process). Throws naming the file when a document is not a Kubernetes object.
+ * Per ExtensionVersion name (`<ext>-<version>`), the `condition` values of the chart's
+ * dependencies tagged `agent` (read from the chart archives of the shipped catalog). The host
+ * release's helm command forces each of them to `false` (docs/kubesphere-behavior.md).
  */
-export function readCatalog(dir: string = defaultCatalogDir()): KubeObject[] {
+export function shippedAgentConditions(): Record<string, string[]> {
+  return JSON.parse(JSON.stringify(shippedCatalog().agentConditions)) as Record<string, string[]>;
+}
+
+/**
+ * Returns catalog objects (fresh copies): with `dir`, every `*.yaml` file of that directory
+ * (multi-document, comment headers allowed) in file-name order, the parse cached per directory
+ * for the life of the process; without `dir`, the catalog the simulator ships. Throws naming the
+ * file when a document is not a Kubernetes object, or naming the directory when it is missing.
+ */
+export function readCatalog(dir?: string): KubeObject[] {
+  if (dir === undefined) return JSON.parse(JSON.stringify(shippedCatalog().objects)) as KubeObject[];
   const cached = catalogCache.get(dir);
   if (cached) return JSON.parse(cached) as KubeObject[];
   const objects = parseCatalogDir(dir);
@@ -45,9 +65,10 @@ export function readCatalog(dir: string = defaultCatalogDir()): KubeObject[] {
 /** Parsed catalogs by directory (YAML parsing dominates test set-up time otherwise). */
 const catalogCache = new Map<string, string>();
 
-function parseCatalogDir(dir: string): KubeObject[] {
+/** Parses every `*.yaml`/`*.yml` file of `dir` in file-name order (no cache). */
+export function parseCatalogDir(dir: string): KubeObject[] {
   if (!fs.existsSync(dir)) {
-    throw new Error(`simulator: catalog directory ${dir} does not exist (set KS_SHARED_DIR to the shared/ directory)`);
+    throw new Error(`simulator: catalog directory ${dir} does not exist (pass a directory of KubeSphere catalog *.yaml files, or none for the shipped v4.1.3 catalog)`);
   }
   const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort();
   const objects: KubeObject[] = [];
@@ -115,7 +136,7 @@ export function clusterFixture(name: string, role: "host" | "member", options: C
 
 /** Options of {@link loadCatalogInto}. */
 export interface LoadCatalogOptions {
-  /** Catalog directory (defaults to {@link defaultCatalogDir}). */
+  /** Catalog directory of `*.yaml` files (default: the catalog the simulator ships, see {@link readCatalog}). */
   dir?: string;
   /** Only load Extensions/ExtensionVersions of these extensions (Categories and Repositories always). */
   extensions?: string[];
@@ -126,7 +147,7 @@ export interface LoadCatalogOptions {
 }
 
 /**
- * Loads the shared catalog plus Cluster objects into a store (through the store's normal create
+ * Loads the catalog plus Cluster objects into a store (through the store's normal create
  * path, so objects get uids and resourceVersions). Returns the created objects.
  */
 export function loadCatalogInto(store: ObjectStore, options: LoadCatalogOptions = {}): KubeObject[] {

@@ -10,7 +10,8 @@
  *   KubeSphere CRDs, BEHAVIOR §1.1) and on `spec` changes only for kinds with one (Pods, Jobs,
  *   whose status is then written through the `status` subresource);
  * - delete: objects with finalizers get `deletionTimestamp` and stay until the last finalizer is
- *   removed, which deletes them with a single DELETED event; no new finalizers while deleting;
+ *   removed, which deletes them with a single DELETED event (carrying the object as last stored,
+ *   finalizers included, as kube-apiserver's does); no new finalizers while deleting;
  * - ownerReference garbage collection (background) when an owner disappears, and a Namespace
  *   delete removes everything in it (what kube-controller-manager would eventually do);
  * - watches from a resourceVersion with replay out of a bounded event history; a watch from a
@@ -427,8 +428,13 @@ export class ObjectStore {
     meta.resourceVersion = String(this.revision);
     const key = objectKey(meta.namespace, meta.name);
     if (meta.deletionTimestamp && !(meta.finalizers?.length)) {
+      // kube-apiserver does not write this update: it deletes the stored object, so the DELETED
+      // event carries the object as last stored (finalizers still listed) with the deletion's
+      // resourceVersion (observed with the real controller, tests/fixtures/observed).
       this.bucket(t).delete(key);
-      this.record("DELETED", t, next, old);
+      const gone = clone(old);
+      gone.metadata.resourceVersion = meta.resourceVersion;
+      this.record("DELETED", t, gone, old);
       this.collectGarbage(next);
       return clone(next);
     }

@@ -61,9 +61,20 @@ describe("controller simulator: uninstall (§5)", () => {
     await env.sim.settle();
     expect(env.status("devops")!.jobName).to.equal(s.jobName);
     expect(env.plan("devops")!.metadata.deletionTimestamp).to.be.a("string");
+    const events: Array<{ type: string; state?: string; history: string[] }> = [];
+    const unsubscribe = env.store.subscribe((e) => {
+      const st = e.object.status as { state?: string; stateHistory?: Array<{ state: string }> } | undefined;
+      if (e.resource.plural === "installplans") events.push({ type: e.type, state: st?.state, history: (st?.stateHistory ?? []).map((h) => h.state) });
+    });
     env.patchPlan("devops", { metadata: { annotations: { "kubesphere.io/force-delete": "" } } });
     await env.sim.settle();
+    unsubscribe();
     expect(env.plan("devops")).to.equal(undefined);
+    // As the real controller (BEHAVIOR §5 step 5, recorded run real4 G2): `Uninstalled` with a new
+    // history entry, then the object goes; the Extension keeps only what its own controller owns.
+    expect(events.map((e) => `${e.type}:${e.state}`)).to.deep.equal(["MODIFIED:UninstallFailed", "MODIFIED:Uninstalled", "DELETED:Uninstalled"]);
+    expect(events.at(-1)!.history.slice(-2)).to.deep.equal(["UninstallFailed", "Uninstalled"]);
+    expect(Object.keys(env.store.get("extensions", "devops")!.status as object).sort()).to.deep.equal(["recommendedVersion", "versions"]);
     expect(env.sim.releases.get({ cluster: "host", namespace: NS, name: "devops" })).to.equal(undefined);
   });
 
