@@ -137,11 +137,11 @@ describe("resolveExtension rejects bad input with every problem and what would b
     { title: "network 1.3.0 needs KubeSphere 4.2", req: { name: "network", version: "1.3.0" }, expect: [/>=4\.2\.0-0/, /versions that fit this host: 1\.1\.0/] },
     { title: "kubeVersion too old", req: { name: "ob-operator", version: "2.3.2" }, ctx: { declared: { "cert-manager": "1.0.0" } }, facts: { kubeVersion: "v1.21.0" }, expect: [/requires Kubernetes >=1\.22\.15-0 \(kubeVersion\) but the host runs v1\.21\.0/] },
     { title: "clusterScheduling on HostOnly", req: { name: "grafana", version: "10.4.1", clusterScheduling: { clusters: ["member1"] } }, expect: [/grafana 10\.4\.1 is HostOnly/, /remove clusterScheduling/] },
-    { title: "unknown placement cluster", req: { name: "metrics-server", version: "0.7.1", clusterScheduling: { clusters: ["member9"] } }, expect: [/do not exist: member9/, /clusters that exist: host, member1, member2/] },
-    { title: "unknown override cluster", req: { name: "metrics-server", version: "0.7.1", clusterScheduling: { clusters: ["member1"], overridesYaml: { ghost: "a: 1" } } }, expect: [/do not exist: ghost/] },
+    { title: "unknown placement cluster", req: { name: "metrics-server", version: "0.7.1", clusterScheduling: { clusters: ["member9"] } }, expect: [/do not exist: "member9"/, /clusters that exist: host, member1, member2/] },
+    { title: "unknown override cluster", req: { name: "metrics-server", version: "0.7.1", clusterScheduling: { clusters: ["member1"], overridesYaml: { ghost: "a: 1" } } }, expect: [/do not exist: "ghost"/] },
     { title: "duplicate placement cluster", req: { name: "metrics-server", version: "0.7.1", clusterScheduling: { clusters: ["member1", "member1"] } }, expect: [/more than once/] },
     { title: "required dependency missing", req: { name: "ob-operator", version: "2.3.2" }, expect: [/requires extension cert-manager >= 1\.0\.0-0, but cert-manager is neither declared/] },
-    { title: "required dependency declared at a non-satisfying version", req: { name: "whizard-monitoring", version: "1.1.1" }, ctx: { declared: { "whizard-telemetry": "1.0.0" } }, expect: [/declared in this program at 1\.0\.0, which does not satisfy >= 1\.2\.1-0/] },
+    { title: "required dependency declared at a non-satisfying version", req: { name: "whizard-monitoring", version: "1.1.1" }, ctx: { declared: { "whizard-telemetry": "1.0.0" } }, expect: [/declared in this program \(dependsOn\) at 1\.0\.0, which does not satisfy >= 1\.2\.1-0/] },
     { title: "required dependency installed at a non-satisfying version", req: { name: "whizard-monitoring", version: "1.1.1" }, facts: { installed: { "whizard-telemetry": "1.1.0" } }, expect: [/the cluster has whizard-telemetry 1\.1\.0 installed, which does not satisfy/] },
     { title: "two required dependencies missing are both listed", req: { name: "whizard-alerting", version: "1.0.3" }, expect: [/whizard-monitoring >= 0\.1\.0/, /whizard-telemetry >= 0\.4\.3/] },
     { title: "config YAML that does not parse gives the line", req: { name: "devops", version: "1.1.2", configYaml: "a: 1\nb: [1, 2\nc: 3\n" }, expect: [/configYaml does not parse as YAML at line \d+/] },
@@ -151,7 +151,7 @@ describe("resolveExtension rejects bad input with every problem and what would b
     { title: "invalid upgradeStrategy", req: { name: "devops", version: "1.1.2", upgradeStrategy: "Sometimes" }, expect: [/upgradeStrategy "Sometimes" is not valid/] },
     { title: "downgrade refused", req: { name: "devops", version: "1.1.1" }, facts: { installed: { devops: "1.1.3" } }, expect: [/lower than the installed version 1\.1\.3/, /allowDowngrade/] },
     { title: "negative retry", req: { name: "devops", version: "1.1.2", retry: -1 }, expect: [/retry must be a whole number/] },
-    { title: "several problems at once", req: { name: "grafana", version: "10.4.1", configYaml: "a: [", upgradeStrategy: "Never", clusterScheduling: { clusters: ["nope"] } }, expect: [/configYaml does not parse/, /upgradeStrategy "Never"/, /HostOnly/, /do not exist: nope/] },
+    { title: "several problems at once", req: { name: "grafana", version: "10.4.1", configYaml: "a: [", upgradeStrategy: "Never", clusterScheduling: { clusters: ["nope"] } }, expect: [/configYaml does not parse/, /upgradeStrategy "Never"/, /HostOnly/, /do not exist: "nope"/] },
   ];
   for (const c of cases) {
     it(c.title, async () => {

@@ -23,6 +23,25 @@ export interface HostVersions {
   kubeVersionSource?: string;
 }
 
+/**
+ * A catalog object set aside because it is malformed (no `spec`, wrong types, a duplicate name,
+ * `spec.version` disagreeing with the name, an unparsable dependency range, ...). Catalogs leave such
+ * objects out of their lists, so nothing downstream meets a shape it cannot handle, and report them
+ * here, so resolution can say why a version is unusable instead of "does not exist".
+ */
+export interface InvalidCatalogObject {
+  /** `ExtensionVersion`, `Extension`, `InstallPlan`, ... as declared (or `unknown`). */
+  kind: string;
+  /** `metadata.name`, when it is a string. */
+  name?: string;
+  /** The extension it belongs to, when that can be told (label `kubesphere.io/extension-ref` or name). */
+  extension?: string;
+  /** Where it came from (file, museum index, cluster). */
+  source: string;
+  /** Every problem, each naming the field, what is wrong and what would be valid. */
+  problems: string[];
+}
+
 /** Read-only view of one KubeSphere host's extension catalog and installation state. */
 export interface Catalog {
   /** Short human description of where the facts come from (for error messages). */
@@ -41,6 +60,11 @@ export interface Catalog {
   installPlans(): Promise<InstallPlan[]>;
   /** KubeSphere and Kubernetes versions of the host. */
   hostVersions(): Promise<HostVersions>;
+  /**
+   * Objects left out of the lists above because they are malformed (complete once every list has
+   * been read). Optional: a catalog without it is taken to validate nothing away.
+   */
+  invalidObjects?(): Promise<InvalidCatalogObject[]>;
 }
 
 /** The ExtensionVersions of one extension (label `kubesphere.io/extension-ref`, else name prefix). */

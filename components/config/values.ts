@@ -8,6 +8,8 @@
  * (`webhookTrim.ts`), so the desired value equals the live value.
  */
 import * as YAML from "yaml";
+import { unicodeProblem } from "./text";
+import { aliasExpansionProblem, firstYamlError } from "./safeYaml";
 import { trimLikeWebhook } from "./webhookTrim";
 
 /** Result of normalising one value source: the stored text, or a problem description. */
@@ -24,17 +26,17 @@ export function valuesToYaml(values: Record<string, unknown>): string {
  * or `undefined` when it parses. Multi-document text is an error (Helm reads one document).
  */
 export function yamlProblem(text: string): string | undefined {
+  const unicode = unicodeProblem(text);
+  if (unicode) return unicode;
   const docs = YAML.parseAllDocuments(text);
   for (const doc of docs) {
-    const err = doc.errors[0];
-    if (err) {
-      const pos = err.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : "unknown position";
-      return `does not parse as YAML at ${where}: ${err.message.split("\n")[0]}`;
-    }
+    const err = firstYamlError(doc);
+    if (err) return `does not parse as YAML at ${err}`;
+    const bomb = aliasExpansionProblem(doc);
+    if (bomb) return bomb;
   }
   if (docs.length > 1) return `holds ${docs.length} YAML documents; Helm values must be a single document`;
-  const value = docs[0]?.toJS() as unknown;
+  const value = docs[0]?.toJS({ maxAliasCount: -1 }) as unknown;
   if (value !== null && value !== undefined && (typeof value !== "object" || Array.isArray(value))) {
     return `is a YAML ${Array.isArray(value) ? "list" : typeof value}, but Helm values must be a mapping (key: value)`;
   }

@@ -14,6 +14,12 @@ export interface ClusterSchedulingRequest {
   overrides?: Record<string, Record<string, unknown>>;
   /** Per-cluster Helm values as YAML text. A cluster may appear here or in `overrides`, not both. */
   overridesYaml?: Record<string, string>;
+  /**
+   * Accept a placement that targets no cluster (an empty list, or a selector matching no Cluster).
+   * Default `false`: such a placement removes the agents from every member cluster, which is almost
+   * always a mistake, so it must be asked for explicitly.
+   */
+  allowNoClusters?: boolean;
 }
 
 /** One extension as requested. */
@@ -40,4 +46,19 @@ export interface ExtensionRequest {
    * the config, which changes the configHash (not the values), so the controller runs the install again.
    */
   retry?: number;
+  /**
+   * Take over an InstallPlan of this name that already exists in the cluster but was not created by
+   * this stack (no `kubesphere-ext.io/managed-by-stack` annotation, or another stack's). Default
+   * `false`: such a plan is never adopted silently; resolution fails and says how to adopt it.
+   */
+  adopt?: boolean;
 }
+
+/** The fields of `ExtensionRequest`, for callers that pick them out of wider argument objects. */
+export const EXTENSION_REQUEST_FIELDS = [
+  "name", "version", "enabled", "upgradeStrategy", "config", "configYaml", "clusterScheduling", "allowDowngrade",
+  "retry", "adopt",
+] as const;
+
+/** The fields of `ClusterSchedulingRequest`. */
+export const CLUSTER_SCHEDULING_FIELDS = ["clusters", "clusterSelector", "overrides", "overridesYaml", "allowNoClusters"] as const;
