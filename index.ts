@@ -7,6 +7,7 @@
 import "./components/nodeVersion"; // first: a clear error on an unsupported Node.js, before any dependency loads
 export { KubeSphereExtension, installPlanOf, readinessOf } from "./components/extension";
 export { KubeSphereExtensionSet, membersOf } from "./components/extensionSet";
+export { PACKAGE_NAME, EXTENSION_TYPE, EXTENSION_SET_TYPE, READINESS_RESOURCE_TYPE } from "./components/tokens";
 export type { KubeSphereExtensionSetArgs, ExtensionEntryArgs } from "./components/extensionSet";
 export { InstallPlanReadiness } from "./components/readiness/dynamicReadiness";
 export { waitForInstallPlan, waitForInstallPlanDeletion } from "./components/readiness/waiter";

@@ -9,24 +9,14 @@
  * spec, failing fast with the controller's cause.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import type { Catalog } from "./catalog/catalog";
-import { LiveCatalog } from "./catalog/liveCatalog";
-import { loadCatalogSource } from "./catalog/museumIndex";
+import { COMMON_ARG_KEYS, ComponentResolution, DEFAULT_TIMEOUT_SECONDS, resolveForComponent } from "./componentResolution";
+import { declaredInDependsOn } from "./declaredDependencies";
 import { ComponentOutputs } from "./kubesphere/annotations";
-import { fnv1a64Hex } from "./config/configHash";
-import type { InstallPlan } from "./kubesphere/types";
-import {
-  afterDeclarations, checkCycles, declareExtension, DeclaredExtension, declaredVersions, findDeclared, providerGroupKey,
-} from "./programRegistry";
-import { ExtensionResolutionError } from "./resolve/errors";
-import type { ExtensionRequest } from "./resolve/request";
-import { resolveExtension, ResolvedExtension } from "./resolve/resolve";
-import { DependencyCycleError } from "./graph/dependencyGraph";
-import { ProgressReporter, reportProgress } from "./readinessGlue";
-import { InstallPlanReadiness } from "./readiness/dynamicReadiness";
-import { expectedInstallPlan } from "./readiness/expected";
-import type { ExpectedInstallPlan } from "./readiness/assess";
+import { createMemberResources, MemberResources, ReadinessHost } from "./memberResources";
+import { EXTENSION_REQUEST_FIELDS } from "./resolve/request";
+import type { ResolvedExtension } from "./resolve/resolve";
+import { EXTENSION_TYPE } from "./tokens";
 
 /** A Kubernetes label-selector requirement (`operator`: `In`, `NotIn`, `Exists` or `DoesNotExist`). */
 export interface LabelSelectorRequirementArgs {
@@ -126,17 +116,30 @@ export interface KubeSphereExtensionArgs {
    * (create/update), else 900 (Helm's own timeout is 10 minutes, plus chart download).
    */
   timeoutSeconds?: pulumi.Input<number>;
+  /**
+   * Take over an InstallPlan of this name that already exists but was not created by this stack
+   * (installed from the console, or managed by another stack). Defaults to `false`: such a plan is
+   * never adopted silently; preview fails and says how to adopt it (this flag, or `pulumi import`).
+   */
+  adopt?: pulumi.Input<boolean>;
+  /**
+   * On removal, uninstall even though other installed extensions still require this one (they
+   * will break). Defaults to `false`: the removal is refused and the dependents are named.
+   */
+  removeWithDependents?: pulumi.Input<boolean>;
+  /**
+   * Offline chart source for config checks: a directory of chart archives (`<name>-<version>.tgz`),
+   * e.g. next to `catalogPaths`. Live previews read the charts from the cluster.
+   */
+  chartsPath?: pulumi.Input<string>;
+  /** Treat config findings against the chart (unknown keys, type mismatches) as errors. Defaults to `false` (warnings). */
+  strictConfig?: pulumi.Input<boolean>;
 }
 
 /** Options of `KubeSphereExtension` beyond the standard component options (TypeScript only). */
 export interface KubeSphereExtensionOptions extends pulumi.ComponentResourceOptions {
-  /** Use this catalog instead of reading the cluster (tests, offline previews, custom sources). */
+  /** Use this catalog instead of reading the cluster (offline previews, custom sources). */
   catalog?: Catalog;
-  /**
-   * Replaces the in-program progress reporter (tests). The authoritative wait is the
-   * `InstallPlanReadiness` child resource; the reporter only shows state changes in `pulumi up`.
-   */
-  progressReporter?: ProgressReporter;
 }
 
 /** Per-cluster readiness as exposed in outputs. */
@@ -147,30 +150,38 @@ export interface ClusterStateOutput {
   version?: string;
 }
 
-const DEFAULT_TIMEOUT_SECONDS = 900;
+/**
+ * Internal construction options, keyed by symbols so that they are not part of the public API:
+ * the package's provider sets the readiness host, and `KubeSphereExtensionSet` hands its members
+ * their share of the set's single resolution.
+ * @internal
+ */
+export const READINESS_HOST = Symbol("kubesphere.readinessHost");
+/** @internal */
+export const SET_MEMBER = Symbol("kubesphere.setMember");
+
+/** What a set hands a member. @internal */
+export interface SetMemberResolution {
+  /** The set's resolution (rejects when the set did not resolve). */
+  resolution: pulumi.Output<ComponentResolution>;
+  /** This member's name in the set. */
+  name: string;
+  /** The member components this one must be applied after (its required dependencies in the set). */
+  after: pulumi.Output<pulumi.Resource[]>;
+}
 
 // Child resources are kept out of the class's fields: Pulumi's component analyzer (multi-language
 // schema) treats every field as an output and cannot describe these classes.
-const children = new WeakMap<KubeSphereExtension, { installPlan: k8s.apiextensions.CustomResource; readiness: InstallPlanReadiness }>();
+const children = new WeakMap<KubeSphereExtension, MemberResources>();
 
 /** The `InstallPlan` child resource of an extension (e.g. for `dependsOn` or `pulumi.export`). */
-export function installPlanOf(ext: KubeSphereExtension): k8s.apiextensions.CustomResource {
+export function installPlanOf(ext: KubeSphereExtension): pulumi.CustomResource {
   return children.get(ext)!.installPlan;
 }
 
 /** The readiness child resource of an extension (waits until installed; on removal, uninstalled). */
-export function readinessOf(ext: KubeSphereExtension): InstallPlanReadiness {
+export function readinessOf(ext: KubeSphereExtension): pulumi.CustomResource {
   return children.get(ext)!.readiness;
-}
-
-/**
- * The value of an Output, or `undefined` while it is unknown (a preview whose inputs come from
- * resources not created yet). `apply` callbacks never run on unknown values, so a promise fed only
- * from `apply` would never settle and every component waiting on it would hang.
- */
-function settled<T>(o: pulumi.Output<T>): Promise<T | undefined> {
-  const impl = o as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
-  return impl.isKnown.then((known) => (known ? impl.promise() : undefined));
 }
 
 function parseDuration(text: string | undefined): number | undefined {
@@ -186,41 +197,28 @@ function parseDuration(text: string | undefined): number | undefined {
   return matched ? total : undefined;
 }
 
-/** The plain inputs after Outputs resolved. @internal */
-export interface PlainExtensionInputs {
-  request: ExtensionRequest;
-  kubeconfig?: string;
-  context?: string;
-  catalogPaths?: string[];
-  installedExtensions?: Record<string, string>;
-  clusterNames?: string[];
-  ksVersion?: string;
-  kubeVersion?: string;
-  timeoutSeconds?: number;
+function pick(a: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => a[k] !== undefined).map((k) => [k, a[k]]));
 }
 
-/** Chooses where facts come from. @internal */
-export function chooseCatalog(inputs: PlainExtensionInputs, injected: Catalog | undefined): Catalog {
-  if (injected) return injected;
-  if (inputs.catalogPaths && inputs.catalogPaths.length > 0) {
-    // YAML objects and/or extensions-museum `index.yaml` files (air-gapped previews).
-    const { catalog, warnings } = loadCatalogSource(inputs.catalogPaths, {
-      ksVersion: inputs.ksVersion, kubeVersion: inputs.kubeVersion,
-      installed: inputs.installedExtensions, clusters: inputs.clusterNames,
-    });
-    for (const w of warnings) pulumi.log.warn(w);
-    return catalog;
-  }
-  return LiveCatalog.shared({ kubeconfig: inputs.kubeconfig, context: inputs.context });
+/** Whether any of the values is a secret Output (checked without waiting for unknown values). */
+function anySecret(values: unknown[]): pulumi.Output<boolean> {
+  return pulumi.output(Promise.all(values.map((v) => (pulumi.Output.isInstance(v) ? pulumi.isSecret(v as pulumi.Output<unknown>) : false)))
+    .then((flags) => flags.some(Boolean)));
 }
 
 /**
  * A KubeSphere 4.x extension installed through an `InstallPlan`, validated at preview and awaited
  * until truly installed.
  *
+ * Extensions it requires are either installed already, or declared in this program and stated in
+ * `dependsOn` (a `KubeSphereExtension` or a `KubeSphereExtensionSet`); this one is then written only
+ * after they are ready. Declaring several extensions together? Use `KubeSphereExtensionSet`.
+ *
  * ```ts
- * const devops = new KubeSphereExtension("devops", { name: "devops", version: "1.1.2",
- *   config: { agent: { jenkins: { enabled: true } } } }, { provider });
+ * const telemetry = new KubeSphereExtension("whizard-telemetry", { name: "whizard-telemetry", version: "1.2.2" });
+ * const monitoring = new KubeSphereExtension("whizard-monitoring", { name: "whizard-monitoring", version: "1.1.1" },
+ *   { dependsOn: [telemetry] });
  * ```
  */
 export class KubeSphereExtension extends pulumi.ComponentResource {
@@ -232,7 +230,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
   declare public readonly targetNamespace: pulumi.Output<string>;
   /** `HostOnly` or `Multicluster`. */
   declare public readonly installationMode: pulumi.Output<string>;
-  /** The `configHash` the controller records for this spec (FNV-1a 64 of the stored config). */
+  /** The `configHash` the controller records for this spec (FNV-1a 64 of the stored config; secret when the config is). */
   declare public readonly configHash: pulumi.Output<string>;
   /** Version installed in the cluster when this run resolved (before any change), if any. */
   declare public readonly installedVersionAtPreview: pulumi.Output<string | undefined>;
@@ -252,150 +250,71 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
   declare public readonly jobName: pulumi.Output<string>;
   /** Per-cluster state and version once awaited. */
   declare public readonly clusterStates: pulumi.Output<{ [cluster: string]: ClusterStateOutput }>;
-  /** The InstallPlan object as emitted. */
+  /** The InstallPlan object as emitted (secret when the config is). */
   declare public readonly installPlanSpec: pulumi.Output<{ [key: string]: any }>;
 
+  /**
+   * @param name the resource name (children are `<name>-installplan` and `<name>-readiness`).
+   * @param args the extension, its values and placement, and where facts come from.
+   * @param opts component options; `dependsOn` states the extensions of this program it may rely on.
+   */
   constructor(name: string, args: KubeSphereExtensionArgs, opts: KubeSphereExtensionOptions = {}) {
-    const { catalog: injectedCatalog, progressReporter, ...componentOpts } = opts;
-    super("kubesphere:index:KubeSphereExtension", name, {}, componentOpts);
+    const { catalog: injectedCatalog, ...componentOpts } = opts;
+    const internal = opts as unknown as { [READINESS_HOST]?: ReadinessHost; [SET_MEMBER]?: SetMemberResolution };
+    const host: ReadinessHost = internal[READINESS_HOST] ?? "dynamic";
+    const member = internal[SET_MEMBER];
+    delete (componentOpts as Record<symbol, unknown>)[READINESS_HOST];
+    delete (componentOpts as Record<symbol, unknown>)[SET_MEMBER];
+    super(EXTENSION_TYPE, name, {}, componentOpts);
 
-    const provider = this.getProvider("kubernetes::") as pulumi.ProviderResource | undefined;
-    const group = providerGroupKey(provider);
-
-    // Everything resolved from inputs; the kubeconfig is unwrapped here but the result is not
-    // derived from it, so it is explicitly not secret.
-    const plainInputs: pulumi.Output<PlainExtensionInputs> = pulumi.unsecret(pulumi.output({
-      name: args.name, version: args.version, enabled: args.enabled, upgradeStrategy: args.upgradeStrategy,
-      config: args.config, configYaml: args.configYaml, clusterScheduling: args.clusterScheduling,
-      allowDowngrade: args.allowDowngrade, retry: args.retry, kubeconfig: args.kubeconfig, context: args.context,
-      catalogPaths: args.catalogPaths, installedExtensions: args.installedExtensions, clusterNames: args.clusterNames,
-      ksVersion: args.ksVersion, kubeVersion: args.kubeVersion, timeoutSeconds: args.timeoutSeconds,
-    }).apply((a) => ({
-      request: {
-        name: a.name, version: a.version, enabled: a.enabled, upgradeStrategy: a.upgradeStrategy,
-        config: a.config, configYaml: a.configYaml, allowDowngrade: a.allowDowngrade, retry: a.retry,
-        clusterScheduling: a.clusterScheduling as ExtensionRequest["clusterScheduling"],
-      },
-      kubeconfig: a.kubeconfig, context: a.context, catalogPaths: a.catalogPaths,
-      installedExtensions: a.installedExtensions, clusterNames: a.clusterNames,
-      ksVersion: a.ksVersion, kubeVersion: a.kubeVersion, timeoutSeconds: a.timeoutSeconds,
-    })));
-
-    // Registered with the program so that other extensions can be ordered after this one.
-    let resolveName!: (v: string | undefined) => void;
-    let resolveVersion!: (v: string | undefined) => void;
-    let resolveRequires!: (v: string[]) => void;
-    const self: DeclaredExtension = {
-      name: new Promise((r) => (resolveName = r)),
-      version: new Promise((r) => (resolveVersion = r)),
-      requires: new Promise((r) => (resolveRequires = r)),
-      resource: this,
-    };
-    declareExtension(group, self);
-    // Settled even when unknown (preview with values from other resources): nobody may wait for ever.
-    settled(pulumi.output(args.name)).then(resolveName, () => resolveName(undefined));
-    settled(pulumi.output(args.version)).then(resolveVersion, () => resolveVersion(undefined));
-    settled(plainInputs).then((v) => { if (v === undefined) resolveRequires([]); }, () => resolveRequires([]));
-
-    const fail = (e: unknown): never => {
-      resolveRequires([]);
-      if (e instanceof ExtensionResolutionError || e instanceof DependencyCycleError) {
-        throw new pulumi.ResourceError(e.message, this, true);
-      }
-      throw new pulumi.ResourceError(`could not resolve the extension: ${(e as Error)?.message ?? e}`, this, true);
-    };
-
-    const resolved: pulumi.Output<ResolvedExtension> = plainInputs.apply(async (inputs) => {
-      try {
-        await afterDeclarations();
-        const catalog = chooseCatalog(inputs, injectedCatalog);
-        const declared = await declaredVersions(group, self);
-        const r = await resolveExtension(catalog, inputs.request, {
-          declared, ksVersion: inputs.ksVersion, kubeVersion: inputs.kubeVersion,
-          stack: `${pulumi.getProject()}/${pulumi.getStack()}`,
-        });
-        resolveRequires(r.dependencies.filter((d) => d.required).map((d) => d.name));
-        await checkCycles(group, self);
-        for (const w of r.warnings) pulumi.log.warn(w, this);
-        return r;
-      } catch (e) {
-        return fail(e);
-      }
+    const a = args as unknown as Record<string, unknown>;
+    // Plain values for resolution: secrets are unwrapped here, and what derives from the Helm values
+    // is made secret again in memberResources.ts.
+    const raw = pulumi.unsecret(pulumi.output(a)) as unknown as pulumi.Output<Record<string, unknown>>;
+    const stack = `${pulumi.getProject()}/${pulumi.getStack()}`;
+    const resolution: pulumi.Output<ComponentResolution> = member
+      ? member.resolution
+      : raw.apply(async (plain) => resolveForComponent(this, `extension ${JSON.stringify(typeof plain.name === "string" ? plain.name : name)}`,
+        pick(plain, COMMON_ARG_KEYS), [pick(plain, EXTENSION_REQUEST_FIELDS)],
+        await declaredInDependsOn(opts.dependsOn), injectedCatalog, stack));
+    const resolved: pulumi.Output<ResolvedExtension> = resolution.apply((r) => {
+      const found = member ? r.set.members.find((m) => m.name === member.name) : r.set.members[0];
+      if (!found) throw new pulumi.ResourceError(`extension ${JSON.stringify(member?.name ?? name)} is missing from its resolution`, this, true);
+      return found;
     });
+    const common = resolution.apply((r) => r.common);
 
-    // Declared dependencies are applied first: depending on their components means depending on their
-    // InstallPlan and InstallPlanReadiness children, so this plan is written only once they are READY.
-    const dependsOn: Promise<pulumi.Resource[]> = settled(resolved).then(async (r) => {
-      const deps: pulumi.Resource[] = [];
-      for (const d of (r?.dependencies ?? []).filter((x) => x.satisfiedBy === "declared")) {
-        const entry = await findDeclared(group, d.name, self);
-        if (entry) deps.push(entry.resource);
-      }
-      return deps;
-    });
-    dependsOn.catch(() => undefined);
-
-    const planObject: pulumi.Output<InstallPlan> = resolved.apply((r) => r.installPlan);
-    const installPlan = new k8s.apiextensions.CustomResource(`${name}-installplan`, {
-      apiVersion: "kubesphere.io/v1alpha1",
-      kind: "InstallPlan",
-      metadata: planObject.apply((p) => ({ name: p.metadata.name, annotations: p.metadata.annotations })),
-      spec: planObject.apply((p) => p.spec),
-    }, {
-      parent: this,
-      dependsOn: dependsOn as unknown as pulumi.Input<pulumi.Input<pulumi.Resource>[]>,
-      // The plan's name is fixed (it must equal the extension name), so a replacement must delete first.
-      deleteBeforeReplace: true,
-    });
-
-    // Readiness: the authoritative wait is a child resource (so `dependsOn: [thisComponent]` means
-    // "after it is ready", and removal waits for the uninstall with its cause); a best-effort watcher
-    // in the program shows each state change in `pulumi up`.
     const timeoutFromOpts = parseDuration(opts.customTimeouts?.create) ?? parseDuration(opts.customTimeouts?.update);
     const deleteTimeoutFromOpts = parseDuration(opts.customTimeouts?.delete);
-    const expected: pulumi.Output<ExpectedInstallPlan> = resolved.apply((r) => expectedInstallPlan({
-      plan: r.installPlan, targetClusters: r.targetClusters, previous: r.existingPlan,
-    }));
-    const timeoutSeconds = plainInputs.apply((i) => i.timeoutSeconds ?? timeoutFromOpts ?? DEFAULT_TIMEOUT_SECONDS);
-    const readiness = new InstallPlanReadiness(`${name}-readiness`, {
-      planName: installPlan.metadata.name,
-      expected,
-      kubeconfig: args.kubeconfig,
-      context: args.context,
-      timeoutSeconds,
-      deleteTimeoutSeconds: pulumi.output(args.deleteTimeoutSeconds).apply((d) => d ?? deleteTimeoutFromOpts ?? DEFAULT_TIMEOUT_SECONDS),
-      forceDeleteOnDestroy: args.forceDeleteOnDestroy,
-      retry: args.retry,
-      specHash: planObject.apply((p) => fnv1a64Hex(JSON.stringify(p.spec))),
-    }, { parent: this, dependsOn: [installPlan] });
-
-    if (!pulumi.runtime.isDryRun()) {
-      const reporter = progressReporter ?? reportProgress;
-      pulumi.all([resolved, plainInputs, expected, timeoutSeconds, installPlan.metadata]).apply(
-        async ([r, inputs, exp, t]) => {
-          await reporter({
-            planName: r.installPlan.metadata.name, expected: exp, kubeconfig: inputs.kubeconfig, context: inputs.context,
-            timeoutSeconds: t, log: (msg) => pulumi.log.info(msg, this),
-          }).catch(() => undefined); // the readiness resource reports failures
-        });
-    }
+    const res = createMemberResources(this, name, resolved,
+      anySecret([args.config, args.configYaml, args.clusterScheduling]),
+      member ? member.after : (opts.dependsOn ?? []) as pulumi.Input<pulumi.Input<pulumi.Resource>[]>,
+      {
+        kubeconfig: args.kubeconfig,
+        context: args.context,
+        timeoutSeconds: common.apply((c) => c.timeoutSeconds ?? timeoutFromOpts ?? DEFAULT_TIMEOUT_SECONDS),
+        deleteTimeoutSeconds: common.apply((c) => c.deleteTimeoutSeconds ?? deleteTimeoutFromOpts ?? DEFAULT_TIMEOUT_SECONDS),
+        forceDeleteOnDestroy: common.apply((c) => c.forceDeleteOnDestroy ?? false),
+        removeWithDependents: common.apply((c) => c.removeWithDependents ?? false),
+        retry: raw.apply((p) => (typeof p.retry === "number" ? p.retry : 0)),
+      }, host);
 
     this.extensionName = resolved.apply((r) => r.name);
     this.version = resolved.apply((r) => r.version);
     this.targetNamespace = resolved.apply((r) => r.targetNamespace);
     this.installationMode = resolved.apply((r) => r.installationMode);
-    this.configHash = resolved.apply((r) => r.configHash);
+    this.configHash = res.configHash;
     this.installedVersionAtPreview = resolved.apply((r) => r.installedVersion);
     this.installedDependencies = resolved.apply((r) => r.dependencies.filter((d) => d.satisfiedBy === "installed").map((d) => d.name));
     this.previousClusters = resolved.apply((r) => r.existingPlan?.spec?.clusterScheduling?.placement?.clusters);
     this.targetClusters = resolved.apply((r) => r.targetClusters);
     this.requiredDependencies = resolved.apply((r) => r.dependencies.filter((d) => d.required).map((d) => d.name));
-    this.installPlanSpec = planObject.apply((p) => p as unknown as { [key: string]: any });
-    this.state = readiness.state;
-    this.installedVersion = readiness.installedVersion;
-    this.jobName = readiness.jobName;
-    this.clusterStates = readiness.clusterStates;
-    children.set(this, { installPlan, readiness });
+    this.installPlanSpec = res.installPlanSpec;
+    this.state = res.readiness.state;
+    this.installedVersion = res.readiness.installedVersion;
+    this.jobName = res.readiness.jobName;
+    this.clusterStates = res.readiness.clusterStates;
+    children.set(this, res);
 
     this.registerOutputs({
       [ComponentOutputs.extensionName]: this.extensionName,

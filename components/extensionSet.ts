@@ -1,12 +1,18 @@
 /**
- * `KubeSphereExtensionSet`: the whole desired set of extensions of one cluster in one place. It
- * builds the dependency graph from the catalog, exposes the topological order (dependencies
- * first), fails with the cycle spelled out when there is one, and creates one `KubeSphereExtension`
- * per entry, each ordered after the entries it requires.
+ * `KubeSphereExtensionSet`: the whole desired set of extensions of one cluster in one place — the
+ * primary way to declare several extensions. The set is resolved ONCE (`resolveSet`): every member
+ * against the catalog, the dependency graph over the members (a cycle is named), and every problem
+ * of every member in one error, before anything is written. Each member becomes a
+ * `KubeSphereExtension` child applied after the members it requires; deletes run in reverse.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSchedulingArgs, KubeSphereExtension, KubeSphereExtensionOptions } from "./extension";
-import { topologicalOrder } from "./graph/dependencyGraph";
+import { COMMON_ARG_KEYS, ComponentResolution, resolveForComponent } from "./componentResolution";
+import { declaredInDependsOn } from "./declaredDependencies";
+import {
+  ClusterSchedulingArgs, KubeSphereExtension, KubeSphereExtensionOptions, READINESS_HOST, SET_MEMBER, SetMemberResolution,
+} from "./extension";
+import type { ReadinessHost } from "./memberResources";
+import { EXTENSION_SET_TYPE } from "./tokens";
 
 // Kept out of the class's fields: Pulumi's component analyzer treats every field as an output.
 const members = new WeakMap<KubeSphereExtensionSet, Record<string, KubeSphereExtension>>();
@@ -18,12 +24,14 @@ export function membersOf(set: KubeSphereExtensionSet): Record<string, KubeSpher
 
 /** One extension of the set (the per-extension subset of `KubeSphereExtensionArgs`). */
 export interface ExtensionEntryArgs {
-  /** Extension name, e.g. `devops`. */
+  /** Extension name, e.g. `devops`. Names must be unique in the set. */
   name: string;
   /** Exact version, e.g. `1.1.2`. */
   version: pulumi.Input<string>;
   /** `spec.enabled`; defaults to `true`. */
   enabled?: pulumi.Input<boolean>;
+  /** `spec.upgradeStrategy`; defaults to `Manual`. */
+  upgradeStrategy?: pulumi.Input<string>;
   /** Helm values as an object. */
   config?: pulumi.Input<{ [key: string]: any }>;
   /** Helm values as YAML text. */
@@ -34,6 +42,8 @@ export interface ExtensionEntryArgs {
   allowDowngrade?: pulumi.Input<boolean>;
   /** Retry counter (see `KubeSphereExtensionArgs.retry`). */
   retry?: pulumi.Input<number>;
+  /** Take over an existing InstallPlan not created by this stack (see `KubeSphereExtensionArgs.adopt`). */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /** Arguments of `KubeSphereExtensionSet`. */
@@ -46,46 +56,85 @@ export interface KubeSphereExtensionSetArgs {
   context?: pulumi.Input<string>;
   /** Offline catalog files/directories (see `KubeSphereExtensionArgs.catalogPaths`). */
   catalogPaths?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Offline catalog only: extensions already installed, `name -> version`. */
+  installedExtensions?: pulumi.Input<{ [name: string]: pulumi.Input<string> }>;
+  /** Offline catalog only: cluster names known to the host. Defaults to `["host"]`. */
+  clusterNames?: pulumi.Input<pulumi.Input<string>[]>;
   /** KubeSphere version override. */
   ksVersion?: pulumi.Input<string>;
   /** Kubernetes version override. */
   kubeVersion?: pulumi.Input<string>;
   /** Seconds to wait for each extension. */
   timeoutSeconds?: pulumi.Input<number>;
+  /** Seconds to wait for each uninstall. */
+  deleteTimeoutSeconds?: pulumi.Input<number>;
+  /** On removal, add `kubesphere.io/force-delete` first. */
+  forceDeleteOnDestroy?: pulumi.Input<boolean>;
+  /** On removal, uninstall even though other installed extensions require the removed one. */
+  removeWithDependents?: pulumi.Input<boolean>;
+  /** Offline chart archives for config checks (see `KubeSphereExtensionArgs.chartsPath`). */
+  chartsPath?: pulumi.Input<string>;
+  /** Treat config findings against the chart as errors. */
+  strictConfig?: pulumi.Input<boolean>;
 }
 
 /** A set of extensions installed in dependency order. */
 export class KubeSphereExtensionSet extends pulumi.ComponentResource {
   /** Extension names, dependencies first (the order installs happen in; deletes run in reverse). */
   declare public readonly order: pulumi.Output<string[]>;
+  /** The declared members, `name -> version` (what other components may rely on through `dependsOn`). */
+  declare public readonly versions: pulumi.Output<{ [name: string]: string }>;
 
+  /**
+   * @param name the resource name (members are `<name>-<extension>`).
+   * @param args the members and the arguments they share.
+   * @param opts component options; `dependsOn` states extensions outside the set that members may rely on.
+   */
   constructor(name: string, args: KubeSphereExtensionSetArgs, opts: KubeSphereExtensionOptions = {}) {
-    const { catalog, progressReporter, ...componentOpts } = opts;
-    super("kubesphere:index:KubeSphereExtensionSet", name, {}, componentOpts);
+    const { catalog: injectedCatalog, ...componentOpts } = opts;
+    const host: ReadinessHost = (opts as unknown as { [READINESS_HOST]?: ReadinessHost })[READINESS_HOST] ?? "dynamic";
+    delete (componentOpts as Record<symbol, unknown>)[READINESS_HOST];
+    super(EXTENSION_SET_TYPE, name, {}, componentOpts);
 
-    const seen = new Set<string>();
-    for (const e of args.extensions) {
-      if (seen.has(e.name)) {
-        throw new pulumi.ResourceError(`extension ${JSON.stringify(e.name)} appears more than once in the set; declare each extension once`, this, true);
-      }
-      seen.add(e.name);
+    const entries = (args as unknown as { extensions?: unknown }).extensions;
+    if (!Array.isArray(entries)) {
+      throw new pulumi.ResourceError(`set ${JSON.stringify(name)}: extensions must be a list of {name, version, ...} entries, ` +
+        `got ${entries === undefined ? "nothing" : typeof entries}`, this, true);
     }
+    const a = args as unknown as Record<string, unknown>;
+    const rawCommon = pulumi.unsecret(pulumi.output(Object.fromEntries(COMMON_ARG_KEYS.map((k) => [k, a[k]]))));
+    const rawEntries = pulumi.unsecret(pulumi.output(entries as unknown[]));
+    const stack = `${pulumi.getProject()}/${pulumi.getStack()}`;
+    const resolution: pulumi.Output<ComponentResolution> = pulumi.all([rawCommon, rawEntries]).apply(async ([common, list]) =>
+      resolveForComponent(this, `set ${JSON.stringify(name)}`, common as Record<string, unknown>, list as unknown[],
+        await declaredInDependsOn(opts.dependsOn), injectedCatalog, stack));
 
-    const extensions: Record<string, KubeSphereExtension> = {};
-    for (const e of args.extensions) {
-      extensions[e.name] = new KubeSphereExtension(`${name}-${e.name}`, {
-        ...e,
-        kubeconfig: args.kubeconfig, context: args.context, catalogPaths: args.catalogPaths,
-        ksVersion: args.ksVersion, kubeVersion: args.kubeVersion, timeoutSeconds: args.timeoutSeconds,
-      }, { parent: this, catalog, progressReporter });
-    }
+    // Members are created now (so preview shows them), each with its share of the one resolution.
+    // When the set fails, they fail with a pointer to the set's error instead of repeating it.
+    const memberResolution = resolution.apply((r) => r);
+    const byName: Record<string, KubeSphereExtension> = {};
+    entries.forEach((e, i) => {
+      const entry = (e ?? {}) as Record<string, unknown>;
+      const key = typeof entry.name === "string" && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(entry.name) ? entry.name : undefined;
+      if (key === undefined || byName[key]) return; // reported by the set's resolution (invalid or duplicate name)
+      const member: SetMemberResolution = {
+        name: key,
+        resolution: memberResolution,
+        after: resolution.apply((r) => {
+          const self = r.set.members.find((m) => m.name === key);
+          return (self?.dependencies ?? []).filter((d) => d.satisfiedBy === "declared" && byName[d.name]).map((d) => byName[d.name]);
+        }),
+      };
+      byName[key] = new KubeSphereExtension(`${name}-${key}`, {
+        ...(entry as object),
+        ...Object.fromEntries(COMMON_ARG_KEYS.map((k) => [k, a[k]])),
+      } as never, { parent: this, [SET_MEMBER]: member, [READINESS_HOST]: host } as unknown as KubeSphereExtensionOptions);
+      void i;
+    });
+    members.set(this, byName);
 
-    // The graph over the set, from each requested version's required externalDependencies.
-    // Members resolve (and report a cycle) themselves; this output states the order they are applied in.
-    members.set(this, extensions);
-    const list = Object.values(extensions);
-    this.order = pulumi.all(list.map((m) => pulumi.all([m.extensionName, m.requiredDependencies])))
-      .apply((pairs) => topologicalOrder(pairs.map(([ext, requires]) => ({ name: ext, requires }))));
-    this.registerOutputs({ order: this.order });
+    this.order = resolution.apply((r) => r.set.order);
+    this.versions = resolution.apply((r) => Object.fromEntries(r.set.members.map((m) => [m.name, m.version])));
+    this.registerOutputs({ order: this.order, versions: this.versions });
   }
 }
