@@ -33,6 +33,10 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
     type: "string", multiple: true, valueName: "PATH",
     description: "offline: a directory or file of KubeSphere YAML objects, or a museum index.yaml (repeatable); nothing is read from a cluster",
   },
+  charts: {
+    type: "string", valueName: "DIR",
+    description: "offline: a directory of chart archives (NAME-VERSION.tgz, or beside a museum index.yaml) for `values` and the config checks of `plan`",
+  },
   "ks-version": { type: "string", valueName: "VERSION", description: "KubeSphere version of the host, e.g. v4.1.3 (offline: needed to check ksVersion)" },
   "kube-version": { type: "string", valueName: "VERSION", description: "Kubernetes version of the host, e.g. v1.30.4" },
   installed: { type: "string", multiple: true, valueName: "NAME=VERSION", description: "offline: an extension already installed (repeatable)" },

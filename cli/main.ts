@@ -15,6 +15,7 @@ import { catalogCommand } from "./commands/catalog";
 import { diagnoseCommand } from "./commands/diagnose";
 import { planCommand } from "./commands/plan";
 import { showCommand } from "./commands/show";
+import { valuesCommand } from "./commands/values";
 import { versionsCommand } from "./commands/versions";
 import { CliContext, createContext } from "./context";
 import { ExitCode, ExitCodeValue, UnreachableError, UsageError } from "./errors";
@@ -25,7 +26,7 @@ import { ExtensionResolutionError } from "../components/resolve/errors";
 export const PROGRAM = "kubesphere-ext";
 
 /** Every command, in help order. */
-export const COMMANDS: readonly Command[] = [catalogCommand, versionsCommand, showCommand, planCommand, diagnoseCommand];
+export const COMMANDS: readonly Command[] = [catalogCommand, versionsCommand, showCommand, planCommand, valuesCommand, diagnoseCommand];
 
 /** What `run` needs from its environment (the real process, or buffers in tests). */
 export interface CliIo {

@@ -11,6 +11,8 @@ import { describeDependency, describeHost, effectiveHost } from "../catalogView"
 import type { Command } from "../command";
 import { ExitCode, UsageError } from "../errors";
 import { formatFields, toYaml, writeData } from "../output";
+import { checkChartConfig, formatFinding } from "../../components/charts/checkChartConfig";
+import { chartSourceFromOptions } from "./values";
 
 function readValuesFile(file: string, option: string, cwd: string): string {
   try {
@@ -96,6 +98,7 @@ export const planCommand: Command = {
     retry: { type: "string", valueName: "N", description: "retry counter: adds a config comment so the configHash changes and a failed install runs again" },
     "allow-downgrade": { type: "boolean", description: "allow a version lower than the installed one" },
     "upgrade-strategy": { type: "string", valueName: "STRATEGY", description: "spec.upgradeStrategy (default Manual)" },
+    "strict-config": { type: "boolean", description: "config checks against the chart: warnings (unknown keys, type mismatches) are errors" },
   },
   defaultOutput: "yaml",
   positionals: 1,
@@ -104,9 +107,26 @@ export const planCommand: Command = {
     const ctx = r.context();
     const resolved = await resolveExtension(ctx.catalog, request, { declared, ...ctx.hostOverrides });
     for (const w of resolved.warnings) r.stderr.write(`${r.style.yellow("warning:")} ${w}\n`);
+    // Config meaning, checked against the chart itself (docs/chart-config-checks.md).
+    let configErrors = 0;
+    const plan = resolved.installPlan as { spec: { config?: string; clusterScheduling?: { overrides?: Record<string, string> } } };
+    if (plan.spec.config !== undefined || plan.spec.clusterScheduling?.overrides !== undefined) {
+      const check = await checkChartConfig({
+        source: chartSourceFromOptions(r.values, r.cwd), extension: resolved.name, version: resolved.version,
+        previousVersion: resolved.installedVersion, configYaml: plan.spec.config,
+        overridesYaml: plan.spec.clusterScheduling?.overrides, strict: r.values["strict-config"] === true,
+      });
+      if (check.note) r.stderr.write(`${r.style.yellow("note:")} ${check.note}\n`);
+      for (const f of check.findings) {
+        const text = formatFinding(f);
+        r.stderr.write(`${f.severity === "error" ? r.style.red(text) : f.severity === "warning" ? r.style.yellow(text) : text}\n`);
+      }
+      configErrors = check.findings.filter((f) => f.severity === "error").length;
+      if (check.checked) r.stderr.write(`${r.style.dim(`config checked against the chart from ${check.sourceDescription}`)}\n`);
+    }
     if (r.format === "json" || r.format === "yaml") {
       writeData(r.stdout, r.format, resolved.installPlan);
-      return ExitCode.Ok;
+      return configErrors > 0 ? ExitCode.Problems : ExitCode.Ok;
     }
     const host = await effectiveHost(ctx.catalog, ctx.hostOverrides);
     const s = r.style;
@@ -122,6 +142,6 @@ export const planCommand: Command = {
       ["Target clusters", resolved.targetClusters.length > 0 ? resolved.targetClusters.join(", ") : undefined],
     ]));
     r.stdout.write(`\n${toYaml(resolved.installPlan)}`);
-    return ExitCode.Ok;
+    return configErrors > 0 ? ExitCode.Problems : ExitCode.Ok;
   },
 };
