@@ -93,6 +93,13 @@ export interface JobObservation {
    * clock skew it detects. When absent, a finished Job counts as finished long ago.
    */
   completionTime?: string | number;
+  /**
+   * The Job does not exist (deleted before it finished, e.g. by hand). `goneSince` is when the
+   * observer first saw it missing (epoch ms or RFC 3339); absent = long ago.
+   */
+  gone?: boolean;
+  /** See {@link gone}. */
+  goneSince?: string | number;
 }
 
 /** Optional facts beyond the plan itself. */
@@ -107,7 +114,17 @@ export interface AssessContext {
    * reconcile, §2.3). Defaults to {@link DEFAULT_STALL_GRACE_MS}.
    */
   stallGraceMs?: number;
+  /** Grace for a missing executor Job (see {@link DEFAULT_JOB_GONE_GRACE_MS}). */
+  jobGoneGraceMs?: number;
 }
+
+/**
+ * How long an executor Job may be missing while the scope is still Installing/Upgrading before the
+ * scope counts as `Stalled`: the controller reacts to a Job's deletion within about a second (a
+ * missing Job is "no job", and only the Helm release decides then), and the grace also absorbs the
+ * lag between the plan's and the Job's watch streams. 2 s.
+ */
+export const DEFAULT_JOB_GONE_GRACE_MS = 2_000;
 
 /** Default for {@link AssessContext.stallGraceMs}: 30 s. */
 export const DEFAULT_STALL_GRACE_MS = 30_000;
@@ -152,6 +169,11 @@ export interface InstallPlanAssessment {
    * the likely cause if it times out.
    */
   preJobFailure?: string;
+  /**
+   * Set when the live plan's spec is not the applied one (another writer changed it): one entry per
+   * differing field, naming the live and the applied value.
+   */
+  specChanged?: string[];
 }
 
 const S = InstallPlanState;
@@ -195,6 +217,15 @@ function stalled(state: string, jobName: string | undefined, ctx: AssessContext,
   if (state !== S.Installing && state !== S.Upgrading) return undefined;
   if (!jobName) return undefined;
   const job = ctx.jobs?.[jobName];
+  if (job?.gone) {
+    const since = toMs(job.goneSince);
+    const grace = ctx.jobGoneGraceMs ?? DEFAULT_JOB_GONE_GRACE_MS;
+    if (since !== undefined && ctx.now !== undefined && ctx.now - since < grace) return undefined;
+    return `executor Job ${jobName} no longer exists while the ${scope} is still ${state}: it was deleted before it ` +
+      `finished (by hand, or with its namespace). The controller treats a missing Job as "no job" and only the Helm ` +
+      `release decides now (docs/readiness.md), so the ${scope} stays ${state} unless the release completes. ` +
+      `Check the release (helm status -n <targetNamespace> <release>), then re-trigger the install by raising \`retry\``;
+  }
   if (!job || (!job.complete && !job.failed)) return undefined;
   const finishedAt = toMs(job.completionTime);
   const grace = ctx.stallGraceMs ?? DEFAULT_STALL_GRACE_MS;
@@ -240,7 +271,7 @@ function assessInstallation(
         return { ...base, status: "Progressing", message: `status.configHash is ${JSON.stringify(s?.configHash ?? "")} but the applied config needs ${describeRule(rule)}: the controller has not acted on the new config yet (state Installed belongs to the previous config)` };
       }
       const job = jobName ? ctx.jobs?.[jobName] : undefined;
-      if (job && !job.complete) {
+      if (job && !job.gone && !job.complete) {
         // §6.3, opposite skew: a later change's Preparing/Upgrading were discarded, so the status shows
         // Installed with the new version and hash while the new Job is still running.
         return { ...base, status: "Progressing", waitingForJob: true, message: `status says Installed ${version}, but its executor Job ${jobName} has not completed yet (${job.failed ? "it failed; expecting UpgradeFailed shortly" : "still running"}); not trusting the status until it has (BEHAVIOR §6.3)` };
@@ -354,7 +385,7 @@ export function assessInstallPlan(
   if ((observed.spec?.enabled ?? false) !== expected.enabled) specProblems.push(`spec.enabled is ${String(observed.spec?.enabled)}, expected ${String(expected.enabled)}`);
   if (specProblems.length > 0) {
     const host: ScopeReadiness = { status: "Unknown", state: stateOf(st), message: `the live InstallPlan is not the applied spec: ${specProblems.join("; ")}` };
-    return { status: "Unknown", message: host.message, name, hostState: host.state, host, clusters: {} };
+    return { status: "Unknown", message: host.message, name, hostState: host.state, host, clusters: {}, specChanged: specProblems };
   }
 
   // 3 + 4. Host staleness and state.

@@ -3,7 +3,7 @@
  * complete human message (for `pulumi up` output) built by `messages.ts`.
  */
 import type { InstallPlanAssessment } from "./assess";
-import type { ContainerLog } from "./kubeApi";
+import type { ContainerLog } from "../kube/jobs";
 
 /** Fields shared by failed and stalled outcomes. */
 export interface PlanProblemDetails {
@@ -96,5 +96,32 @@ export class InstallPlanWaitAbortedError extends Error {
   constructor(planName: string) {
     super(`waiting for InstallPlan ${planName} was cancelled`);
     this.name = "InstallPlanWaitAbortedError";
+  }
+}
+
+/** How the plan was changed by someone else during the wait. */
+export type PlanChange = "deleted" | "recreated" | "specChanged";
+
+/**
+ * Someone else deleted, re-created (new uid) or rewrote the InstallPlan's spec while the wait was
+ * running: what was applied will never be reported, so the wait ends at the first event showing it.
+ */
+export class InstallPlanChangedError extends Error {
+  /** Plan name. */
+  declare readonly planName: string;
+  /** What happened. */
+  declare readonly change: PlanChange;
+  /** What differs (fields and values), one entry per difference. */
+  declare readonly differences: string[];
+
+  /** @param planName the plan; @param change what happened; @param differences what differs. */
+  constructor(planName: string, change: PlanChange, differences: string[]) {
+    const what = change === "deleted" ? "was deleted by someone else"
+      : change === "recreated" ? "was deleted and re-created by someone else (its uid changed)"
+      : "had its spec changed by another writer";
+    super(`InstallPlan ${planName} ${what} while waiting for it to be ready` + (differences.length ? `: ${differences.join("; ")}` : "") +
+      `. The applied spec will not be reported; re-run \`pulumi up\` (or \`pulumi refresh\` first) to reconcile, and find out who else writes this plan (the console, another stack, kubectl).`);
+    this.name = "InstallPlanChangedError";
+    Object.assign(this, { planName, change, differences });
   }
 }

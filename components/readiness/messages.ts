@@ -4,7 +4,7 @@
  * tested without a cluster.
  */
 import type { InstallPlanAssessment } from "./assess";
-import type { ContainerLog } from "./kubeApi";
+import type { ContainerLog } from "../kube/jobs";
 
 /** Default number of log lines fetched from a failed executor pod. */
 export const DEFAULT_LOG_TAIL_LINES = 40;
@@ -33,11 +33,11 @@ export function jobCommands(namespace: string, jobName: string): string[] {
 
 /** Renders fetched log tails as an indented block, or says why there are none. */
 export function formatLogTails(logs: ContainerLog[] | undefined, tailLines: number, fetchError?: string): string {
-  if (fetchError !== undefined) return `(could not read the executor pod's log: ${fetchError})`;
+  if (fetchError !== undefined) return `(${fetchError})`;
   if (!logs || logs.length === 0) return "(no executor pod found for the Job; it may have been deleted or garbage-collected)";
   return logs.map((l) => {
     const head = `last ${tailLines} lines of pod ${l.pod}, container ${l.container}:`;
-    if (l.error !== undefined) return `${head}\n    (unavailable: ${l.error})`;
+    if (l.error !== undefined) return `${head}\n    (${l.error})`;
     const text = (l.text ?? "").replace(/\n$/, "");
     return `${head}\n${text === "" ? "    (empty)" : text.split("\n").map((x) => `    | ${x}`).join("\n")}`;
   }).join("\n");

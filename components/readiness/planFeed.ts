@@ -1,24 +1,35 @@
 /**
- * A live view of one InstallPlan fed by a watch (list, then watch from the list's resourceVersion,
- * resumed from the last resourceVersion after a dropped stream, re-listed after 410 Gone) and by an
- * explicit poll the waiter triggers on its slow fallback tick.
+ * A live view of one InstallPlan and the executor Jobs a wait cares about, fed by the process-wide
+ * shared informers (`components/kube/informer.ts`: one LIST + WATCH of InstallPlans, and of the
+ * Jobs of each namespace, per process and API server) plus an explicit GET the waiter triggers on its
+ * slow safety-net tick.
  *
- * API faults never surface as plan states: they are retried with backoff and remembered in
- * {@link PlanFeed.lastApiError} for the timeout message. Only permanent errors (401/403 and other
- * non-retryable 4xx on the poll) are handed back, since waiting cannot fix them.
+ * API faults never surface as plan states: the informer retries them and the feed remembers the
+ * last one in {@link PlanFeed.lastApiError} for the timeout message. Only permanent errors
+ * (401/403 on the GET) are handed back, since waiting cannot fix them.
  */
+import type * as k8s from "@kubernetes/client-node";
 import type { InstallPlan } from "../kubesphere/types";
-import { BackoffOptions, backoffDelay, WaiterClock } from "./clock";
-import { KubeApiError, PlanWatch, ReadinessApi, toKubeApiError } from "./kubeApi";
+import type { InformerEvent, InformerSubscription } from "../kube/informer";
+import { jobStatusOf, JobStatus } from "../kube/jobs";
+import { KubeApiError, ReadinessApi, toKubeApiError } from "./kubeApi";
 
 /** What the feed currently knows. */
 export interface PlanObservation {
-  /** False until the first successful list, get or watch event. */
+  /** False until the first successful list or get. */
   seen: boolean;
   /** The latest plan; undefined when it does not exist. */
   plan?: InstallPlan;
-  /** Increases with every change of `plan` or `seen`. */
+  /** Increases with every change of `plan`, `seen`, or a watched Job. */
   version: number;
+}
+
+/** What the feed knows of one executor Job. */
+export interface JobView {
+  /** The Job's status; undefined when it does not exist (never created, or deleted). */
+  status?: JobStatus;
+  /** Whether it was seen to exist during this wait and then deleted. */
+  deleted: boolean;
 }
 
 /** Options of {@link PlanFeed}. */
@@ -27,49 +38,46 @@ export interface PlanFeedOptions {
   api: ReadinessApi;
   /** Plan name. */
   name: string;
-  /** Clock for backoff. */
-  clock: WaiterClock;
-  /** Backoff between watch restarts after errors. */
-  backoff?: BackoffOptions;
-  /** Called with a short text when the watch had to be restarted or an API call failed. */
+  /** Called with a short text when an API call failed (the informer retries). */
   onApiTrouble?: (message: string) => void;
 }
 
-/** Parses a resourceVersion as an integer when it is one (etcd's are); undefined otherwise. */
 function rvNumber(rv: string | undefined): bigint | undefined {
-  if (rv === undefined || !/^\d+$/.test(rv)) return undefined;
-  return BigInt(rv);
+  return rv !== undefined && /^\d+$/.test(rv) ? BigInt(rv) : undefined;
 }
 
-/** Watch + poll view of one InstallPlan. Call {@link start}, read {@link current}, then {@link stop}. */
+/** Shared-informer view of one InstallPlan and its Jobs. Call {@link start}, read {@link current}, then {@link stop}. */
 export class PlanFeed {
   private readonly opts: PlanFeedOptions;
-  private readonly stopper = new AbortController();
   private state: PlanObservation = { seen: false, version: 0 };
-  private lastRv?: bigint;
   private listeners: Array<() => void> = [];
-  private activeWatch?: PlanWatch;
+  private plans?: InformerSubscription<InstallPlan>;
+  private readonly jobSubs = new Map<string, InformerSubscription<k8s.V1Job>>();
+  private readonly jobsSeen = new Set<string>();
+  private readonly jobsDeleted = new Set<string>();
+  private stopped = false;
   /** Message of the last failed API call (cleared by the next success). */
   lastApiError?: string;
-  /** Number of watch (re)starts, for tests and diagnostics. */
-  watchStarts = 0;
-  /** Number of re-lists caused by 410 Gone or a fresh start. */
-  lists = 0;
+  /** A permanent API error (401/403) seen by the informer, which waiting cannot fix. */
+  permanentError?: KubeApiError;
 
   /** @param opts see {@link PlanFeedOptions}. */
   constructor(opts: PlanFeedOptions) {
     this.opts = opts;
   }
 
-  /** Starts the watch loop in the background. */
+  /** Subscribes to the shared InstallPlan informer. */
   start(): void {
-    void this.watchLoop();
+    this.plans = this.opts.api.subscribePlans((e) => this.onPlanEvent(e));
+    if (this.plans.synced) this.accept(this.plans.get(this.opts.name), true);
   }
 
-  /** Stops the watch loop and any open watch. */
+  /** Leaves every informer (each stops when its last subscriber leaves). */
   stop(): void {
-    this.stopper.abort();
-    this.activeWatch?.stop();
+    this.stopped = true;
+    this.plans?.release();
+    for (const s of this.jobSubs.values()) s.release();
+    this.jobSubs.clear();
     this.wake();
   }
 
@@ -78,13 +86,36 @@ export class PlanFeed {
     return this.state;
   }
 
+  /** Watches the Jobs of `namespace` (idempotent; executor Jobs run in the plan's target namespace). */
+  watchJobs(namespace: string): void {
+    if (this.stopped || this.jobSubs.has(namespace)) return;
+    const sub = this.opts.api.subscribeJobs(namespace, (e) => this.onJobEvent(e));
+    this.jobSubs.set(namespace, sub);
+  }
+
+  /** Whether the Jobs of `namespace` are known (first LIST done); until then a missing Job proves nothing. */
+  jobsSynced(namespace: string): boolean {
+    return this.jobSubs.get(namespace)?.synced ?? false;
+  }
+
+  /** Whether the Job informer of `namespace` cannot work (no list/watch permission). */
+  jobsUnreadable(namespace: string): KubeApiError | undefined {
+    const e = this.jobSubs.get(namespace)?.lastError;
+    return e && (e.kind === "forbidden" || e.kind === "unauthorized") ? e : undefined;
+  }
+
+  /** What is known of Job `name` in `namespace`. */
+  job(namespace: string, name: string): JobView {
+    const j = this.jobSubs.get(namespace)?.get(name);
+    return { status: j ? jobStatusOf(j) : undefined, deleted: !j && this.jobsDeleted.has(`${namespace}/${name}`) };
+  }
+
   /**
    * Resolves once `current().version` is greater than `version`, the feed stops, or `cancel`
-   * aborts (which also unregisters the listener, so a caller racing this against a timer per loop
-   * iteration leaves nothing behind).
+   * aborts (which also unregisters the listener).
    */
   changed(version: number, cancel?: AbortSignal): Promise<void> {
-    if (this.state.version > version || this.stopper.signal.aborted || cancel?.aborted) return Promise.resolve();
+    if (this.state.version > version || this.stopped || cancel?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.listeners = this.listeners.filter((l) => l !== check);
@@ -92,7 +123,7 @@ export class PlanFeed {
         resolve();
       };
       const check = () => {
-        if (this.state.version > version || this.stopper.signal.aborted) done();
+        if (this.state.version > version || this.stopped) done();
       };
       this.listeners.push(check);
       cancel?.addEventListener("abort", done, { once: true });
@@ -105,33 +136,75 @@ export class PlanFeed {
   }
 
   /**
-   * One GET of the plan (the slow fallback). Transient failures are recorded and swallowed; a
+   * One GET of the plan (the slow safety net). Transient failures are recorded and swallowed; a
    * permanent one (401, 403, ...) is thrown.
    */
   async poll(): Promise<void> {
     try {
       const plan = await this.opts.api.getInstallPlan(this.opts.name);
       this.lastApiError = undefined;
-      this.accept(plan, plan?.metadata?.resourceVersion, false);
+      this.accept(plan, false);
     } catch (e) {
-      const err = toKubeApiError(`GET installplans/${this.opts.name}`, e);
+      const err = toKubeApiError(`GET installplans/${this.opts.name}`, this.opts.api.server, e);
       this.trouble(err);
       if (!err.transient) throw err;
     }
   }
 
+  private onPlanEvent(e: InformerEvent<InstallPlan>): void {
+    if (this.stopped) return;
+    switch (e.type) {
+      case "SYNCED":
+        this.accept(this.plans?.get(this.opts.name), true);
+        return;
+      case "ERROR":
+        this.trouble(e.error);
+        if (e.permanent && e.error.kind !== "notFound") {
+          this.permanentError = e.error;
+          this.bump();
+        }
+        return;
+      default:
+        if (e.object.metadata?.name !== this.opts.name) return;
+        this.accept(e.type === "DELETED" ? undefined : e.object, true);
+    }
+  }
+
+  private onJobEvent(e: InformerEvent<k8s.V1Job>): void {
+    if (this.stopped) return;
+    if (e.type === "ERROR") { this.trouble(e.error); this.bump(); return; }
+    if (e.type === "SYNCED") {
+      for (const [ns, sub] of this.jobSubs) for (const key of this.jobsSeen) {
+        if (key.startsWith(`${ns}/`) && !sub.get(key.slice(ns.length + 1))) this.jobsDeleted.add(key);
+      }
+      this.bump();
+      return;
+    }
+    const key = `${e.object.metadata?.namespace}/${e.object.metadata?.name}`;
+    if (e.type === "DELETED") this.jobsDeleted.add(key);
+    else { this.jobsSeen.add(key); this.jobsDeleted.delete(key); }
+    this.bump();
+  }
+
   /**
-   * Records an observation unless it is older than one already seen (a slow GET racing a watch
-   * event). `authoritative` observations (lists, and 404s that carry no resourceVersion) always apply.
+   * Records an observation unless it is older than the one held (a slow GET racing a watch event).
+   * Informer observations (`authoritative`) always apply.
    */
-  private accept(plan: InstallPlan | undefined, rv: string | undefined, authoritative: boolean): void {
-    const n = rvNumber(rv);
-    if (!authoritative && n !== undefined && this.lastRv !== undefined && n < this.lastRv) return;
-    if (n !== undefined) this.lastRv = n;
+  private accept(plan: InstallPlan | undefined, authoritative: boolean): void {
     const prev = this.state;
+    if (!authoritative && prev.plan && plan) {
+      const n = rvNumber(plan.metadata?.resourceVersion);
+      const cur = rvNumber(prev.plan.metadata?.resourceVersion);
+      if (n !== undefined && cur !== undefined && n < cur && prev.plan.metadata?.uid === plan.metadata?.uid) return;
+    }
     const same = prev.seen && prev.plan?.metadata?.resourceVersion === plan?.metadata?.resourceVersion && (prev.plan === undefined) === (plan === undefined);
     if (same) return;
     this.state = { seen: true, plan, version: prev.version + 1 };
+    this.wake();
+  }
+
+  private bump(): void {
+    this.state = { ...this.state, version: this.state.version + 1 };
     this.wake();
   }
 
@@ -142,70 +215,5 @@ export class PlanFeed {
   private trouble(err: KubeApiError): void {
     this.lastApiError = err.message;
     this.opts.onApiTrouble?.(err.message);
-  }
-
-  private async watchLoop(): Promise<void> {
-    const { api, name, clock } = this.opts;
-    const signal = this.stopper.signal;
-    let rv: string | undefined;
-    let failures = 0;
-    while (!signal.aborted) {
-      let relist = false;
-      try {
-        if (rv === undefined) {
-          this.lists++;
-          const listed = await api.listInstallPlan(name);
-          this.lastApiError = undefined;
-          this.accept(listed.plan, listed.plan?.metadata?.resourceVersion, true);
-          rv = listed.resourceVersion;
-        }
-        if (signal.aborted) return;
-        let events = 0;
-        let watchError: KubeApiError | undefined;
-        this.watchStarts++;
-        const from = rv;
-        const w = await api.watchInstallPlan(name, from, (e) => {
-          if (signal.aborted || relist) return;
-          switch (e.type) {
-            case "BOOKMARK":
-              events++; // the stream is alive
-              rv = e.resourceVersion;
-              break;
-            case "ERROR":
-              // 410 Gone/Expired: our resourceVersion was compacted; list again.
-              if (e.code === 410) relist = true;
-              else watchError = new KubeApiError(`WATCH installplans/${name}`, e.message, e.code);
-              this.activeWatch?.stop();
-              break;
-            default:
-              events++;
-              rv = e.plan.metadata?.resourceVersion ?? rv;
-              this.accept(e.type === "DELETED" ? undefined : e.plan, e.plan.metadata?.resourceVersion, false);
-          }
-        });
-        this.activeWatch = w;
-        if (signal.aborted) { w.stop(); return; }
-        const ended = await w.ended;
-        w.stop();
-        if (relist) {
-          rv = undefined;
-          this.trouble(new KubeApiError(`WATCH installplans/${name}`, `resourceVersion ${from} expired (410 Gone); re-listing`, 410));
-          continue;
-        }
-        if (watchError) throw watchError;
-        if (ended !== undefined) throw ended;
-        // A clean end (server timeout or a proxy closing the stream): resume from rv at once, but
-        // back off if streams keep ending without delivering anything.
-        failures = events > 0 ? 0 : failures + 1;
-        if (failures > 1) await clock.sleep(backoffDelay(failures - 1, this.opts.backoff), signal);
-      } catch (e) {
-        if (signal.aborted) return;
-        const err = toKubeApiError(`WATCH installplans/${name}`, e);
-        if (err.code === 410) { rv = undefined; continue; }
-        this.trouble(err);
-        failures++;
-        await clock.sleep(backoffDelay(failures, this.opts.backoff), signal);
-      }
-    }
   }
 }

@@ -4,10 +4,14 @@
  * separate process; it stays tiny and `require()`s this module at run time, so nothing here is
  * ever serialized (no capture pitfalls, no `@pulumi/pulumi` import).
  */
-import * as k8s from "@kubernetes/client-node";
+import type { Extension, ExtensionVersion, InstallPlan } from "../kubesphere/types";
+import { KubeClient } from "../kube/client";
+import { KubeApiError } from "../kube/errors";
+import { loadKubeConfig } from "../kube/kubeconfig";
 import type { ExpectedInstallPlan } from "./assess";
 import { systemClock } from "./clock";
-import { KubeApiError } from "./kubeApi";
+import { clientReadinessApi, ReadinessApi } from "./kubeApi";
+import { dependentsOf, removalRefusal } from "./removalGuard";
 import { waitForInstallPlan, waitForInstallPlanDeletion } from "./waiter";
 
 /** Inputs of the readiness resource as the provider receives them (plain values). */
@@ -28,6 +32,11 @@ export interface ReadinessProviderInputs {
   forceDeleteOnDestroy?: boolean;
   /** The component's current `retry`, for the retry advice in failure messages. */
   retry?: number;
+  /**
+   * Remove the extension even when other installed extensions still require it (see
+   * `removalGuard.ts`). Default false: the delete is refused, naming them.
+   */
+  removeWithDependents?: boolean;
 }
 
 /** What the wait observed; the provider returns these next to the echoed inputs (see dynamicReadiness.ts). */
@@ -52,88 +61,128 @@ export interface ReadinessOutputs {
 /** What `delete` receives: the resource's outputs (the engine passes outputs, not inputs). */
 export type ReadinessProviderState = ReadinessProviderInputs & Partial<ReadinessOutputs>;
 
-/** Optional overrides for tests (the provider itself passes none). */
-export interface RuntimeOverrides {
-  /** Poll interval of the waiter. */
-  pollIntervalMs?: number;
-  /** Progress sink (the provider process has no engine log; defaults to none). */
+/** Options of {@link awaitReady} and {@link awaitDeleted}. */
+export interface RuntimeOptions {
+  /**
+   * Receives each transition line of the wait (e.g. `devops: Installing → Installed (host), member1:
+   * Installing`) and API trouble warnings; the provider forwards them to the resource's engine log.
+   */
   onProgress?: (message: string) => void;
 }
 
-/** Loads the kubeconfig: from text when given, else the default loading rules; then selects `context`. */
-export function kubeConfigFrom(kubeconfig: string | undefined, context: string | undefined): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  if (kubeconfig !== undefined && kubeconfig.trim() !== "") kc.loadFromString(kubeconfig);
-  else kc.loadFromDefault();
-  if (context !== undefined && context !== "") {
-    if (!kc.getContexts().some((c) => c.name === context)) {
-      throw new Error(`InstallPlanReadiness: kubeconfig has no context "${context}"; it has: ${kc.getContexts().map((c) => c.name).join(", ") || "(none)"}`);
-    }
-    kc.setCurrentContext(context);
-  }
-  if (!kc.getCurrentCluster()) {
-    throw new Error("InstallPlanReadiness: no cluster in the kubeconfig (pass `kubeconfig`, or set KUBECONFIG for the Pulumi CLI process)");
-  }
-  return kc;
+/** Test-only knobs, set through `runtimeInternals` (not part of the public API). */
+interface InternalOptions extends RuntimeOptions {
+  pollIntervalMs?: number;
 }
 
-/** Create/update: waits until the plan shows exactly `expected` installed, and returns the outputs. */
-export async function awaitReady(inputs: ReadinessProviderInputs, overrides: RuntimeOverrides = {}): Promise<ReadinessOutputs> {
-  const kc = kubeConfigFrom(inputs.kubeconfig, inputs.context);
+/** Loads the kubeconfig for the provider (never quoting it: see kube/kubeconfig.ts) and builds the client. */
+function clientFor(kubeconfig: string | undefined, context: string | undefined): KubeClient {
+  return new KubeClient(loadKubeConfig({ kubeconfig, context }));
+}
+
+/**
+ * Create/update: waits until the plan shows exactly `expected` installed, and returns the outputs.
+ *
+ * @param inputs the resource's inputs.
+ * @param opts `onProgress` receives each transition line of this wait.
+ */
+export async function awaitReady(inputs: ReadinessProviderInputs, opts: RuntimeOptions = {}): Promise<ReadinessOutputs> {
+  return awaitReadyWith(inputs, opts);
+}
+
+async function awaitReadyWith(inputs: ReadinessProviderInputs, opts: InternalOptions): Promise<ReadinessOutputs> {
+  const client = clientFor(inputs.kubeconfig, inputs.context);
   const ready = await waitForInstallPlan({
-    kubeConfig: kc,
+    api: clientReadinessApi(client),
     name: inputs.planName,
     expected: inputs.expected,
     timeoutMs: inputs.timeoutSeconds * 1000,
     clock: systemClock,
     retry: inputs.retry,
-    pollIntervalMs: overrides.pollIntervalMs,
-    onProgress: overrides.onProgress ? (p) => overrides.onProgress!(p.message) : undefined,
+    pollIntervalMs: opts.pollIntervalMs,
+    onProgress: opts.onProgress ? (p) => opts.onProgress!(p.message) : undefined,
   });
   return {
     state: ready.state, installedVersion: ready.installedVersion, targetNamespace: ready.targetNamespace,
-    jobName: ready.jobName, clusterStates: ready.clusterStates, clusterServer: kc.getCurrentCluster()?.server ?? "",
+    jobName: ready.jobName, clusterStates: ready.clusterStates, clusterServer: client.server,
   };
 }
 
 /**
- * Delete: when `deleteTimeoutSeconds` is set, deletes the plan (optionally force) and waits until it
- * is gone, failing with the uninstall's cause. Returns `undefined` when it did so, or why it did
- * nothing — then the Kubernetes provider deletes the plan (with its own credentials) and awaits
- * its finalizer, so skipping is always safe:
+ * Refuses (throws) when installed extensions other than this one still require it, unless
+ * `removeWithDependents`. Reads Extensions, ExtensionVersions and InstallPlans; a read failure
+ * refuses too (nothing is deleted on a guess).
+ */
+async function guardRemoval(api: ReadinessApi, state: ReadinessProviderState, extension: string): Promise<void> {
+  if (state.removeWithDependents === true) return;
+  let facts;
+  try {
+    const [extensions, extensionVersions, installPlans] = await Promise.all([
+      api.listKubeSphere<Extension>("extensions"), api.listKubeSphere<ExtensionVersion>("extensionversions"), api.listKubeSphere<InstallPlan>("installplans"),
+    ]);
+    facts = { extensions, extensionVersions, installPlans };
+  } catch (e) {
+    throw new Error(`cannot check whether other extensions still require ${extension} before removing it: ${(e as Error).message}. ` +
+      `Nothing was deleted; retry when the cluster is reachable, or set \`removeWithDependents: true\` to skip the check.`);
+  }
+  const dependents = dependentsOf(extension, facts);
+  if (dependents.length > 0) throw new Error(removalRefusal(extension, dependents));
+}
+
+/**
+ * Delete. First, on every delete, the removal guard: when other installed extensions in the cluster
+ * still require this one, it throws (naming them) before anything is deleted, unless
+ * `removeWithDependents` — the readiness resource is deleted before its InstallPlan, so the throw
+ * stops the plan's deletion too. Then, when `deleteTimeoutSeconds` is set, deletes the plan
+ * (optionally force) and waits until it is gone, failing with the uninstall's cause. Returns
+ * `undefined` when it did so, or why it did nothing — then the Kubernetes provider deletes the plan
+ * (with its own credentials) and awaits its finalizer, so skipping is always safe:
  *
  * * `deleteTimeoutSeconds` unset (see dynamicReadiness.ts);
  * * no usable kubeconfig in this process (e.g. `pulumi destroy` from a machine without one);
- * * the kubeconfig now points at another API server than the wait used (`clusterServer`) — deleting
- *   a same-named plan on the wrong cluster must never happen;
+ * * the kubeconfig now points at another API server than the wait used (`clusterServer`) — acting
+ *   on a same-named plan on the wrong cluster must never happen;
  * * no permission (401/403) with the stored credentials.
+ *
+ * @param state the resource's outputs (the engine passes outputs, not inputs).
+ * @param opts `onProgress` receives each transition line of the deletion.
  */
-export async function awaitDeleted(state: ReadinessProviderState, overrides: RuntimeOverrides = {}): Promise<string | undefined> {
-  if (state.deleteTimeoutSeconds === undefined) return "deleteTimeoutSeconds is not set";
-  let kc: k8s.KubeConfig;
+export async function awaitDeleted(state: ReadinessProviderState, opts: RuntimeOptions = {}): Promise<string | undefined> {
+  return awaitDeletedWith(state, opts);
+}
+
+async function awaitDeletedWith(state: ReadinessProviderState, opts: InternalOptions): Promise<string | undefined> {
+  let client: KubeClient;
   try {
-    kc = kubeConfigFrom(state.kubeconfig, state.context);
+    client = clientFor(state.kubeconfig, state.context);
   } catch (e) {
     return `no usable kubeconfig: ${(e as Error).message}`;
   }
-  const server = kc.getCurrentCluster()?.server;
-  if (state.clusterServer && server !== state.clusterServer) {
-    return `the kubeconfig points at ${server}, but the plan was awaited on ${state.clusterServer}`;
+  if (state.clusterServer && client.server !== state.clusterServer) {
+    return `the kubeconfig points at ${client.server}, but the plan was awaited on ${state.clusterServer}`;
   }
+  const api = clientReadinessApi(client);
+  // The plan is named after its extension by convention; its spec says for sure.
+  const plan = await api.getInstallPlan(state.planName).catch(() => undefined);
+  await guardRemoval(api, state, plan?.spec?.extension?.name ?? state.planName);
+  if (state.deleteTimeoutSeconds === undefined) return "deleteTimeoutSeconds is not set";
   try {
     await waitForInstallPlanDeletion({
-      kubeConfig: kc,
+      api,
       name: state.planName,
       timeoutMs: state.deleteTimeoutSeconds * 1000,
       issueDelete: true,
       forceDelete: state.forceDeleteOnDestroy ?? false,
       clock: systemClock,
-      pollIntervalMs: overrides.pollIntervalMs,
-      onProgress: overrides.onProgress ? (p) => overrides.onProgress!(p.message) : undefined,
+      pollIntervalMs: opts.pollIntervalMs,
+      onProgress: opts.onProgress ? (p) => opts.onProgress!(p.message) : undefined,
     });
   } catch (e) {
-    if (e instanceof KubeApiError && (e.code === 401 || e.code === 403)) return `no permission: ${e.message}`;
+    if (e instanceof KubeApiError && (e.kind === "unauthorized" || e.kind === "forbidden")) return `no permission: ${e.message}`;
     throw e;
   }
   return undefined;
 }
+
+/** Test access to the internal knobs (poll interval). Not exported from the package index. */
+export const runtimeInternals = { awaitReadyWith, awaitDeletedWith };

@@ -10,18 +10,22 @@
  * * report a plan that cannot progress (`Stalled`) instead of waiting for the timeout, and
  * * on timeout say what state was last seen and what to check.
  *
- * Observations come from a watch (with resumption) plus a slow poll; every decision is made by the
- * pure functions in `assess.ts`. API faults are retried and never reported as extension failures.
+ * Observations come from the process-wide shared InstallPlan and Job informers (one LIST + WATCH per
+ * kind, namespace and API server, whatever the number of waits) plus a slow safety-net GET; every
+ * decision is made by the pure functions in `assess.ts`. API faults are retried and never reported
+ * as extension failures. While a wait runs it keeps the event loop alive (a ref'd timer), so a
+ * library caller's promise always settles. Rules and bounds: docs/readiness.md.
  */
 import * as k8s from "@kubernetes/client-node";
 import type { InstallPlan } from "../kubesphere/types";
 import {
-  assessInstallPlan, assessInstallPlanDeletion, DEFAULT_STALL_GRACE_MS, describeTransition, ExpectedInstallPlan,
+  assessInstallPlan, assessInstallPlanDeletion, DEFAULT_JOB_GONE_GRACE_MS, DEFAULT_STALL_GRACE_MS, describeTransition, ExpectedInstallPlan,
   InstallPlanAssessment, JobObservation, latestConditionMessage,
 } from "./assess";
 import { BackoffOptions, backoffDelay, systemClock, WaiterClock } from "./clock";
-import { InstallPlanFailedError, InstallPlanStalledError, InstallPlanTimeoutError, InstallPlanWaitAbortedError } from "./errors";
-import { clientNodeReadinessApi, ContainerLog, JobStatus, jobObservation, KubeApiError, ReadinessApi, toKubeApiError } from "./kubeApi";
+import { InstallPlanChangedError, InstallPlanFailedError, InstallPlanStalledError, InstallPlanTimeoutError, InstallPlanWaitAbortedError } from "./errors";
+import { KubeClient } from "../kube/client";
+import { clientReadinessApi, ContainerLog, jobObservation, KubeApiError, ReadinessApi, toKubeApiError } from "./kubeApi";
 import { DEFAULT_LOG_TAIL_LINES, formatFailure, formatTimeout } from "./messages";
 import { PlanFeed } from "./planFeed";
 
@@ -41,7 +45,7 @@ export interface ReadinessProgress {
 export interface CommonWaitOptions {
   /** Kubeconfig to talk to the host cluster. Either this or `api` is required. */
   kubeConfig?: k8s.KubeConfig;
-  /** Use this API instead of one built from `kubeConfig` (adapters, tests). */
+  /** Use this API instead of one built from `kubeConfig` (adapters). */
   api?: ReadinessApi;
   /** InstallPlan name. */
   name: string;
@@ -60,10 +64,12 @@ export interface CommonWaitOptions {
   signal?: AbortSignal;
   /** Lines of the executor pod's log to include in failures. Defaults to 40. */
   logTailLines?: number;
-  /** Backoff for retried API calls and watch restarts. */
+  /** Backoff for retried API calls (DELETE, PATCH, log reads). */
   backoff?: BackoffOptions;
-  /** Per-request timeout when the API is built from `kubeConfig`. Defaults to 15 000 ms. */
+  /** Per-request deadline when the API is built from `kubeConfig`. Defaults to 15 000 ms. */
   requestTimeoutMs?: number;
+  /** Watch connect/idle bound when the API is built from `kubeConfig`. Defaults to 30 000 ms. */
+  watchIdleMs?: number;
   /**
    * On failure, how long to wait for the executor Job to finish before reading its pod's log, so
    * the tail includes Helm's final error (the failure is often visible a moment before the pod
@@ -74,7 +80,6 @@ export interface CommonWaitOptions {
 
 /** Default of {@link CommonWaitOptions.logSettleMs}: 3 s. */
 export const DEFAULT_LOG_SETTLE_MS = 3_000;
-const JOB_SETTLE_POLL_MS = 100;
 
 /** Options of {@link waitForInstallPlan}. */
 export interface WaitForInstallPlanOptions extends CommonWaitOptions {
@@ -89,6 +94,8 @@ export interface WaitForInstallPlanOptions extends CommonWaitOptions {
   verifyJobs?: boolean;
   /** How long a finished Job may go unreflected before the plan counts as Stalled. Defaults to 30 000 ms. */
   stallGraceMs?: number;
+  /** How long an executor Job may be missing while its scope is in progress before it counts as Stalled. Defaults to 2 000 ms. */
+  jobGoneGraceMs?: number;
   /** The component's current `retry` value, so the failure message can say which value to set next. */
   retry?: number;
 }
@@ -123,48 +130,46 @@ export interface InstallPlanReady {
 
 const IN_PROGRESS_OR_DONE = new Set(["Installing", "Upgrading", "Installed"]);
 
-/** Remembers Job statuses; finished Jobs never change, so they are fetched once. */
+/**
+ * What the wait knows of its executor Jobs, from the shared Job informer of the plan's namespace:
+ * when each was first seen finished and first seen missing (observer clock, so stall detection is
+ * immune to the very clock skew it detects).
+ */
 class JobTracker {
-  private readonly cache = new Map<string, { status?: JobStatus; finishedAt?: number }>();
+  private readonly finishedAt = new Map<string, number>();
+  private readonly missingSince = new Map<string, number>();
 
-  constructor(private readonly api: ReadinessApi, private readonly clock: WaiterClock, private readonly noteError: (e: KubeApiError) => void) {}
+  constructor(private readonly feed: PlanFeed, private readonly clock: WaiterClock) {}
 
-  /** Fetches the Jobs in `names` that are unknown, or unfinished when `refreshUnfinished`. */
-  async refresh(namespace: string, names: string[], refreshUnfinished: boolean): Promise<void> {
-    const stale = names.filter((n) => {
-      const c = this.cache.get(n);
-      if (!c) return true;
-      if (c.status && (c.status.complete || c.status.failed)) return false;
-      return refreshUnfinished;
-    });
-    await Promise.all(stale.map(async (n) => {
-      try {
-        const status = await this.api.getJob(namespace, n);
-        const prev = this.cache.get(n);
-        const finished = status !== undefined && (status.complete || status.failed);
-        this.cache.set(n, { status, finishedAt: prev?.finishedAt ?? (finished ? this.clock.now() : undefined) });
-      } catch (e) {
-        this.noteError(toKubeApiError(`GET jobs/${namespace}/${n}`, e));
-      }
-    }));
-  }
-
-  /** Known Jobs among `names`, as assessment input. */
-  observations(names: string[]): Record<string, JobObservation> {
+  /** Known Jobs among `names` in `namespace`, as assessment input. Nothing is known before the informer's first LIST. */
+  observations(namespace: string, names: string[]): Record<string, JobObservation> {
+    this.feed.watchJobs(namespace);
     const out: Record<string, JobObservation> = {};
+    if (!this.feed.jobsSynced(namespace)) return out;
     for (const n of names) {
-      const c = this.cache.get(n);
-      if (c?.status) out[n] = jobObservation(c.status, c.finishedAt);
+      const view = this.feed.job(namespace, n);
+      if (view.status) {
+        this.missingSince.delete(n);
+        if ((view.status.complete || view.status.failed) && !this.finishedAt.has(n)) this.finishedAt.set(n, this.clock.now());
+        out[n] = jobObservation(view.status, this.finishedAt.get(n));
+      } else if (!this.finishedAt.has(n)) {
+        // Missing and never seen finished: deleted mid-run, or not yet delivered by the Job stream.
+        if (!this.missingSince.has(n)) this.missingSince.set(n, this.clock.now());
+        out[n] = { complete: false, failed: false, gone: true, goneSince: this.missingSince.get(n) };
+      }
     }
     return out;
   }
 
-  /** Earliest time a finished Job among `names` passes its grace period. */
-  graceEndsAt(names: string[], graceMs: number): number | undefined {
+  /** Earliest time a grace period (finished-but-unreflected, or missing) among `names` ends. */
+  graceEndsAt(names: string[], stallGraceMs: number, goneGraceMs: number): number | undefined {
     let t: number | undefined;
+    const consider = (at: number | undefined) => { if (at !== undefined && (t === undefined || at < t)) t = at; };
     for (const n of names) {
-      const at = this.cache.get(n)?.finishedAt;
-      if (at !== undefined && (t === undefined || at + graceMs < t)) t = at + graceMs;
+      const f = this.finishedAt.get(n);
+      consider(f !== undefined ? f + stallGraceMs : undefined);
+      const m = this.missingSince.get(n);
+      consider(m !== undefined ? m + goneGraceMs : undefined);
     }
     return t;
   }
@@ -183,23 +188,13 @@ function relevantJobs(plan: InstallPlan | undefined, clusters: string[]): string
   return names;
 }
 
-/**
- * Delay before re-checking a Job that an otherwise-ready plan waits for: 100 ms for the first 10
- * checks (the usual Job-status lag is about a second), then doubling up to the poll interval (a
- * long-running Job behind an early `Installed`, §6.3). A check is one GET of the plan and one of
- * the Job, so the fast phase costs at most 20 small requests.
- */
-export function jobRecheckDelay(check: number, pollIntervalMs: number): number {
-  return Math.min(pollIntervalMs, check <= 10 ? 100 : 100 * 2 ** (check - 10));
-}
-
 /** Retries `fn` on transient API errors with backoff, at most `attempts` times. */
 async function withRetry<T>(fn: () => Promise<T>, clock: WaiterClock, attempts: number, backoff?: BackoffOptions, signal?: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      const err = e instanceof KubeApiError ? e : toKubeApiError("request", e);
+      const err = e instanceof KubeApiError ? e : toKubeApiError("request", "", e);
       if (!err.transient || attempt >= attempts || signal?.aborted) throw err;
       await clock.sleep(backoffDelay(attempt, backoff), signal);
     }
@@ -209,21 +204,25 @@ async function withRetry<T>(fn: () => Promise<T>, clock: WaiterClock, attempts: 
 /** What one evaluation step decided. */
 type Step<T> = { done: T } | { fail: Error } | { wakeAt?: number };
 
-/** The watch/poll/timeout loop shared by both waits. `step` turns the latest plan into a decision. */
+/** Keeps the event loop alive while a wait runs (the informer's and the clock's timers are unref'd). */
+function holdEventLoop(): () => void {
+  const timer = setInterval(() => undefined, 60_000);
+  return () => clearInterval(timer);
+}
+
+/** The event/poll/timeout loop shared by both waits. `step` turns the latest plan into a decision. */
 async function runWaitLoop<T>(
   o: CommonWaitOptions,
   api: ReadinessApi,
-  step: (plan: InstallPlan | undefined, tick: boolean, feed: PlanFeed) => Promise<Step<T>>,
-  onTimeout: (feed: PlanFeed, waitedMs: number) => Promise<Error>,
+  feed: PlanFeed,
+  step: (plan: InstallPlan | undefined, tick: boolean) => Promise<Step<T>>,
+  onTimeout: (waitedMs: number) => Promise<Error>,
 ): Promise<T> {
   const clock = o.clock ?? systemClock;
   const pollInterval = o.pollIntervalMs ?? 5_000;
   const start = clock.now();
   const deadline = start + o.timeoutMs;
-  const feed = new PlanFeed({
-    api, name: o.name, clock, backoff: o.backoff,
-    onApiTrouble: (m) => o.onProgress?.({ kind: "warning", message: `Kubernetes API trouble (retrying): ${m}`, elapsedMs: clock.now() - start }),
-  });
+  const release = holdEventLoop();
   let onAbort: () => void = () => undefined;
   const aborted = new Promise<void>((resolve) => {
     onAbort = resolve;
@@ -233,30 +232,38 @@ async function runWaitLoop<T>(
   feed.start();
   let nextPoll = start + pollInterval;
   let lastVersion = 0;
+  let force = false;
   try {
     for (;;) {
       if (o.signal?.aborted) throw new InstallPlanWaitAbortedError(o.name);
+      if (feed.permanentError) throw feed.permanentError;
       const tick = clock.now() >= nextPoll;
       if (tick) {
         await feed.poll();
         nextPoll = clock.now() + pollInterval;
       }
       const obs = feed.current();
-      if (obs.seen && (obs.version !== lastVersion || tick)) {
-        lastVersion = obs.version;
-        const r = await step(obs.plan, tick, feed);
+      let wakeAt: number | undefined;
+      const changed = obs.version !== lastVersion;
+      lastVersion = obs.version;
+      if (obs.seen && (changed || tick || force)) {
+        force = false;
+        const r = await step(obs.plan, tick);
         if ("done" in r) return r.done;
         if ("fail" in r) throw r.fail;
-        if (r.wakeAt !== undefined && r.wakeAt < nextPoll) nextPoll = Math.max(clock.now(), r.wakeAt);
+        wakeAt = r.wakeAt;
       }
-      if (clock.now() >= deadline) throw await onTimeout(feed, clock.now() - start);
+      if (clock.now() >= deadline) throw await onTimeout(clock.now() - start);
       const sleeper = new AbortController();
-      const until = Math.min(nextPoll, deadline);
+      const until = Math.min(nextPoll, deadline, wakeAt ?? Infinity);
       await Promise.race([feed.changed(lastVersion, sleeper.signal), clock.sleep(Math.max(0, until - clock.now()), sleeper.signal), aborted]);
       sleeper.abort();
+      // A grace period ended: re-evaluate even without a new event.
+      if (wakeAt !== undefined && clock.now() >= wakeAt) force = true;
     }
   } finally {
     feed.stop();
+    release();
     o.signal?.removeEventListener("abort", onAbort);
   }
 }
@@ -264,34 +271,55 @@ async function runWaitLoop<T>(
 function apiFor(o: CommonWaitOptions): ReadinessApi {
   if (o.api) return o.api;
   if (!o.kubeConfig) throw new Error(`waiting for InstallPlan ${o.name}: either kubeConfig or api is required`);
-  return clientNodeReadinessApi(o.kubeConfig, { requestTimeoutMs: o.requestTimeoutMs });
+  return clientReadinessApi(new KubeClient(o.kubeConfig, { requestTimeoutMs: o.requestTimeoutMs, watchIdleMs: o.watchIdleMs }));
+}
+
+function newFeed(o: CommonWaitOptions, api: ReadinessApi, clock: WaiterClock, start: number): PlanFeed {
+  return new PlanFeed({
+    api, name: o.name,
+    onApiTrouble: (m) => o.onProgress?.({ kind: "warning", message: `Kubernetes API trouble (retrying): ${m}`, elapsedMs: clock.now() - start }),
+  });
 }
 
 /**
  * Fetches the log tail of `jobName`'s pod, retrying transient errors a few times. With `settleMs`,
- * first waits (at most that long) for the Job to finish: a failure is often seen through Helm's
- * release before the pod has exited, and the last lines — Helm's error — are the ones that matter.
+ * first waits (at most that long, on Job events) for the Job to finish: a failure is often seen
+ * through Helm's release before the pod has exited, and the last lines — Helm's error — are the
+ * ones that matter.
  */
-async function fetchLogs(api: ReadinessApi, o: CommonWaitOptions, clock: WaiterClock, namespace: string | undefined, jobName: string | undefined, settleMs = 0):
+async function fetchLogs(api: ReadinessApi, o: CommonWaitOptions, clock: WaiterClock, feed: PlanFeed | undefined, namespace: string | undefined, jobName: string | undefined, settleMs = 0):
   Promise<{ logs?: ContainerLog[]; logError?: string }> {
   if (!jobName || !namespace) return {};
   const settleUntil = clock.now() + settleMs;
-  while (clock.now() < settleUntil && !o.signal?.aborted) {
-    let job: JobStatus | undefined;
-    try { job = await api.getJob(namespace, jobName); } catch { break; }
-    if (!job || job.complete || job.failed) break;
-    await clock.sleep(JOB_SETTLE_POLL_MS, o.signal);
+  if (feed && settleMs > 0) {
+    feed.watchJobs(namespace);
+    while (clock.now() < settleUntil && !o.signal?.aborted) {
+      const view = feed.job(namespace, jobName);
+      if (feed.jobsSynced(namespace) && (!view.status || view.status.complete || view.status.failed)) break;
+      if (feed.jobsUnreadable(namespace)) break;
+      const cancel = new AbortController();
+      const v = feed.current().version;
+      await Promise.race([feed.changed(v, cancel.signal), clock.sleep(settleUntil - clock.now(), cancel.signal)]);
+      cancel.abort();
+    }
   }
   try {
-    return { logs: await withRetry(() => api.jobLogTails(namespace, jobName, o.logTailLines ?? DEFAULT_LOG_TAIL_LINES), clock, 4, o.backoff, o.signal) };
+    const tail = await withRetry(() => api.jobLogTails(namespace, jobName, o.logTailLines ?? DEFAULT_LOG_TAIL_LINES), clock, 4, o.backoff, o.signal);
+    return tail.problem !== undefined ? { logs: tail.logs, logError: tail.problem } : { logs: tail.logs };
   } catch (e) {
-    return { logError: (e as Error).message };
+    return { logError: `the executor pod's log is not available: ${(e as Error).message}` };
   }
+}
+
+/** Whether the deciding scope's verdict is about its Job being gone (no point waiting for it to finish). */
+function scopeJobGone(a: InstallPlanAssessment, cluster: string | undefined): boolean {
+  const scope = cluster !== undefined ? a.clusters[cluster] : a.host;
+  return /no longer exists/.test(scope.message);
 }
 
 /** Builds the Failed/Stalled error for assessment `a` of `plan`, with the log tail of the failed scope's Job. */
 async function problemError(
-  api: ReadinessApi, o: CommonWaitOptions, clock: WaiterClock, plan: InstallPlan | undefined, a: InstallPlanAssessment,
+  api: ReadinessApi, o: CommonWaitOptions, clock: WaiterClock, feed: PlanFeed, plan: InstallPlan | undefined, a: InstallPlanAssessment,
   phase: "install" | "delete", retry?: number,
 ): Promise<InstallPlanFailedError> {
   const cluster = a.decidedBy;
@@ -299,7 +327,7 @@ async function problemError(
   const entry = cluster !== undefined ? plan?.status?.clusterSchedulingStatuses?.[cluster] : plan?.status;
   const jobNamespace = plan?.status?.targetNamespace;
   const jobName = scope.jobName;
-  const { logs, logError } = await fetchLogs(api, o, clock, jobNamespace, jobName, o.logSettleMs ?? DEFAULT_LOG_SETTLE_MS);
+  const { logs, logError } = await fetchLogs(api, o, clock, feed, jobNamespace, jobName, scopeJobGone(a, cluster) ? 0 : o.logSettleMs ?? DEFAULT_LOG_SETTLE_MS);
   const kind = a.status === "Stalled" ? "Stalled" : "Failed";
   const message = formatFailure({
     planName: o.name, kind, assessment: a, cluster, jobName, jobNamespace, logs, logError,
@@ -321,6 +349,8 @@ async function problemError(
  *   cluster), carrying the condition message, the Job and its pod's log tail, and how to retry;
  * * {@link InstallPlanStalledError} when the plan cannot progress (e.g. clock skew, §6.3);
  * * {@link InstallPlanTimeoutError} after `timeoutMs`, naming the last state and what to check;
+ * * {@link InstallPlanChangedError} at the first event showing that someone else deleted or
+ *   re-created the plan (uid change) or changed its spec (version, config, enabled);
  * * a {@link KubeApiError} only for permanent API errors (401/403); transient ones are retried.
  *
  * @example
@@ -333,14 +363,15 @@ export async function waitForInstallPlan(o: WaitForInstallPlanOptions): Promise<
   const clock = o.clock ?? systemClock;
   const start = clock.now();
   const grace = o.stallGraceMs ?? DEFAULT_STALL_GRACE_MS;
+  const goneGrace = o.jobGoneGraceMs ?? DEFAULT_JOB_GONE_GRACE_MS;
   const verifyJobs = o.verifyJobs ?? true;
   const clusters = Object.keys(o.expected.clusters ?? {});
-  let apiError: KubeApiError | undefined;
-  const jobs = new JobTracker(api, clock, (e) => { apiError = e; });
+  const feed = newFeed(o, api, clock, start);
+  const jobs = new JobTracker(feed, clock);
   let prev: InstallPlanAssessment | undefined;
   let reportedPreJob: string | undefined;
   let lastPlan: InstallPlan | undefined;
-  let jobRechecks = 0;
+  let uid: string | undefined;
 
   const progress = (a: InstallPlanAssessment) => {
     const line = describeTransition(prev, a);
@@ -353,20 +384,20 @@ export async function waitForInstallPlan(o: WaitForInstallPlanOptions): Promise<
     prev = a;
   };
 
-  return runWaitLoop<InstallPlanReady>(o, api, async (plan, tick): Promise<Step<InstallPlanReady>> => {
-    lastPlan = plan;
-    const now = clock.now();
-    let a = assessInstallPlan(plan, o.expected, { now, stallGraceMs: grace });
-    const names = relevantJobs(plan, clusters);
-    const ns = plan?.status?.targetNamespace;
-    if (verifyJobs && ns && names.length > 0 && a.status !== "Failed") {
-      // Unknown Jobs are fetched; unfinished ones are re-read on every plan change and poll tick
-      // (each step is one of those), so an Installed that arrives with its Job completing is not
-      // judged on a stale "running" Job.
-      await jobs.refresh(ns, names, true);
-      a = assessInstallPlan(plan, o.expected, { now: clock.now(), stallGraceMs: grace, jobs: jobs.observations(names) });
+  return runWaitLoop<InstallPlanReady>(o, api, feed, async (plan): Promise<Step<InstallPlanReady>> => {
+    // Someone else deleted or re-created the plan: what was applied will never be reported.
+    if (uid !== undefined && !plan) return { fail: new InstallPlanChangedError(o.name, "deleted", [`uid ${uid} is gone`]) };
+    if (uid !== undefined && plan?.metadata?.uid && plan.metadata.uid !== uid) {
+      return { fail: new InstallPlanChangedError(o.name, "recreated", [`uid ${uid} → ${plan.metadata.uid}`]) };
     }
+    if (plan?.metadata?.uid) uid = plan.metadata.uid;
+    lastPlan = plan;
+    const ns = plan?.status?.targetNamespace;
+    const names = relevantJobs(plan, clusters);
+    const jobObs = verifyJobs && ns && names.length > 0 ? jobs.observations(ns, names) : undefined;
+    const a = assessInstallPlan(plan, o.expected, { now: clock.now(), stallGraceMs: grace, jobGoneGraceMs: goneGrace, jobs: jobObs });
     progress(a);
+    if (a.specChanged) return { fail: new InstallPlanChangedError(o.name, "specChanged", a.specChanged) };
     switch (a.status) {
       case "Ready": {
         const st = plan!.status!;
@@ -384,22 +415,14 @@ export async function waitForInstallPlan(o: WaitForInstallPlanOptions): Promise<
       }
       case "Failed":
       case "Stalled":
-        return { fail: await problemError(api, o, clock, plan, a, "install", o.retry) };
+        return { fail: await problemError(api, o, clock, feed, plan, a, "install", o.retry) };
       default: {
-        let wakeAt = verifyJobs ? jobs.graceEndsAt(names, grace) : undefined;
-        // Installed for this spec but its Job not yet Complete: usually the Job controller is a
-        // second behind Helm's release write, and no plan event will follow, so re-check soon.
-        if (a.host.waitingForJob || Object.values(a.clusters).some((c) => c.waitingForJob)) {
-          jobRechecks++;
-          const at = clock.now() + jobRecheckDelay(jobRechecks, o.pollIntervalMs ?? 5_000);
-          wakeAt = wakeAt === undefined ? at : Math.min(wakeAt, at);
-        } else {
-          jobRechecks = 0;
-        }
-        return wakeAt !== undefined ? { wakeAt } : {};
+        // Job events wake the loop; only the end of a grace period needs a timer.
+        const wakeAt = verifyJobs ? jobs.graceEndsAt(names, grace, goneGrace) : undefined;
+        return wakeAt !== undefined && wakeAt > clock.now() ? { wakeAt } : {};
       }
     }
-  }, async (feed, waitedMs) => {
+  }, async (waitedMs) => {
     const spec = lastPlan?.spec?.extension ?? { name: o.name, version: o.expected.version };
     const extension = { name: spec.name, version: o.expected.version };
     let extensionVersionExists: boolean | undefined;
@@ -408,10 +431,10 @@ export async function waitForInstallPlan(o: WaitForInstallPlanOptions): Promise<
     } catch { /* best effort */ }
     const ns = lastPlan?.status?.targetNamespace;
     const runningJob = prev?.host.jobName && (prev.hostState === "Installing" || prev.hostState === "Upgrading") ? prev.host.jobName : undefined;
-    const { logs } = await fetchLogs(api, { ...o, signal: undefined }, clock, ns, runningJob);
+    const { logs } = await fetchLogs(api, { ...o, signal: undefined }, clock, undefined, ns, runningJob);
     const message = formatTimeout({
       planName: o.name, goal: "ready", waitedMs, last: prev, extension, extensionVersionExists, targetNamespace: ns, logs,
-      lastApiError: feed.lastApiError ?? apiError?.message, tailLines: o.logTailLines ?? DEFAULT_LOG_TAIL_LINES,
+      lastApiError: feed.lastApiError, tailLines: o.logTailLines ?? DEFAULT_LOG_TAIL_LINES,
     });
     return new InstallPlanTimeoutError(message, o.name, waitedMs, prev);
   });
@@ -457,7 +480,8 @@ export async function waitForInstallPlanDeletion(o: WaitForDeletionOptions): Pro
   let evExists: boolean | undefined;
   let lastPlan: InstallPlan | undefined;
   let firstObservation = true;
-  return runWaitLoop<InstallPlanDeleted>(o, api, async (plan, tick): Promise<Step<InstallPlanDeleted>> => {
+  const feed = newFeed(o, api, clock, start);
+  return runWaitLoop<InstallPlanDeleted>(o, api, feed, async (plan, tick): Promise<Step<InstallPlanDeleted>> => {
     lastPlan = plan ?? lastPlan;
     if (firstObservation && !plan && !o.issueDelete) existed = false;
     firstObservation = false;
@@ -470,9 +494,9 @@ export async function waitForInstallPlanDeletion(o: WaitForDeletionOptions): Pro
     if (line !== undefined) o.onProgress?.({ kind: "transition", message: line, assessment: a, elapsedMs: clock.now() - start });
     prev = a;
     if (a.status === "Ready") return { done: { existed, waitedMs: clock.now() - start } };
-    if (a.status === "Failed" || a.status === "Stalled") return { fail: await problemError(api, o, clock, plan, a, "delete") };
+    if (a.status === "Failed" || a.status === "Stalled") return { fail: await problemError(api, o, clock, feed, plan, a, "delete") };
     return {};
-  }, async (feed, waitedMs) => {
+  }, async (waitedMs) => {
     const ext = lastPlan?.spec?.extension;
     const message = formatTimeout({
       planName: o.name, goal: "deleted", waitedMs, last: prev, extension: ext, extensionVersionExists: evExists,

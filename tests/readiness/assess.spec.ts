@@ -5,7 +5,6 @@ import {
   assessInstallPlan, describeTransition, ExpectedInstallPlan, isWorse, READINESS_ORDER, ReadinessStatus, worst,
 } from "../../components/readiness/assess";
 import { fnv1a64Hex } from "../../components/config/configHash";
-import { jobRecheckDelay } from "../../components/readiness/waiter";
 import type { InstallPlan } from "../../components/kubesphere/types";
 
 const CONFIG = "replicas: 1\n";
@@ -90,10 +89,15 @@ describe("assessInstallPlan staleness", () => {
   });
 });
 
-describe("jobRecheckDelay", () => {
-  it("re-checks every 100 ms for ten checks, then backs off to the poll interval", () => {
-    expect([1, 10, 11, 12, 15, 20].map((n) => jobRecheckDelay(n, 5_000))).to.deep.equal([100, 100, 200, 400, 3_200, 5_000]);
-    expect(jobRecheckDelay(1, 50)).to.equal(50);
+describe("missing executor Job", () => {
+  it("is Stalled once the Job has been missing longer than the grace, never on Installed", () => {
+    const p = plan({ ...READY_STATUS, state: "Installing", jobName: "j" });
+    const jobs = { j: { complete: false, failed: false, gone: true, goneSince: 1_000 } };
+    expect(assessInstallPlan(p, EXPECTED, { jobs, now: 1_000 + 1_999 }).status).to.equal("Progressing");
+    const a = assessInstallPlan(p, EXPECTED, { jobs, now: 1_000 + 2_000 });
+    expect(a.status).to.equal("Stalled");
+    expect(a.message).to.contain("executor Job j no longer exists while the plan is still Installing");
+    expect(assessInstallPlan(plan({ ...READY_STATUS, jobName: "j" }), EXPECTED, { jobs, now: 1_000_000 }).status, "a TTL-cleaned Job behind Installed").to.equal("Ready");
   });
 });
 

@@ -2,8 +2,8 @@
 import { expect } from "chai";
 import { startFakeCluster, type FakeCluster } from "../support/fakeApiServer";
 import { PlanFeed } from "../../components/readiness/planFeed";
-import { clientNodeReadinessApi } from "../../components/readiness/kubeApi";
-import { systemClock } from "../../components/readiness/clock";
+import { clientReadinessApi } from "../../components/readiness/kubeApi";
+import { KubeClient } from "../../components/kube/client";
 import { planObject, ScriptedController, until } from "./support";
 
 describe("PlanFeed", function () {
@@ -13,7 +13,7 @@ describe("PlanFeed", function () {
   afterEach(async () => { await env.close(); });
 
   it("a cancelled change-wait leaves no listener behind (the waiter races one per loop iteration)", async () => {
-    const feed = new PlanFeed({ api: clientNodeReadinessApi(env.kc), name: "devops", clock: systemClock });
+    const feed = new PlanFeed({ api: clientReadinessApi(new KubeClient(env.kc)), name: "devops" });
     feed.start();
     try {
       await until(() => feed.current().seen, "first list");
@@ -40,9 +40,9 @@ describe("PlanFeed", function () {
     const ctl = new ScriptedController(env.server.store);
     ctl.apply(planObject("devops", "1.1.2", ""));
     const stale = env.server.store.get("installplans", "devops")!;
-    const api = clientNodeReadinessApi(env.kc);
+    const api = clientReadinessApi(new KubeClient(env.kc));
     // A GET that returns the object as it was before the watch delivered a newer version.
-    const feed = new PlanFeed({ api: { ...api, getInstallPlan: async () => JSON.parse(JSON.stringify(stale)) }, name: "devops", clock: systemClock });
+    const feed = new PlanFeed({ api: { ...api, getInstallPlan: async () => JSON.parse(JSON.stringify(stale)) }, name: "devops" });
     feed.start();
     try {
       ctl.setStatus("devops", { state: "Preparing" });
