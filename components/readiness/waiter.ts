@@ -396,6 +396,11 @@ export async function waitForInstallPlan(o: WaitForInstallPlanOptions): Promise<
     const names = relevantJobs(plan, clusters);
     const jobObs = verifyJobs && ns && names.length > 0 ? jobs.observations(ns, names) : undefined;
     const a = assessInstallPlan(plan, o.expected, { now: clock.now(), stallGraceMs: grace, jobGoneGraceMs: goneGrace, jobs: jobObs });
+    if (a.status === "Ready" && jobObs !== undefined && ns && !feed.jobsSynced(ns) && !feed.jobsUnreadable(ns)) {
+      // The Job informer's first LIST is under way: judging Installed now would skip the Job check.
+      // Its SYNCED event wakes the loop.
+      return {};
+    }
     progress(a);
     if (a.specChanged) return { fail: new InstallPlanChangedError(o.name, "specChanged", a.specChanged) };
     switch (a.status) {

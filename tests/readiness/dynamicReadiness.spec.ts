@@ -154,7 +154,7 @@ describe("InstallPlanReadiness dynamic resource", function () {
         const created = await installPlanReadinessProvider.create!(inputs({ kubeconfig: undefined, context: "simulator" }));
         expect(created.outs.state).to.equal("Installed");
         const bad = await installPlanReadinessProvider.create!(inputs({ kubeconfig: undefined, context: "nope" })).then(() => undefined, (e: Error) => e);
-        expect(bad?.message).to.contain('kubeconfig has no context "nope"; it has: simulator, dead');
+        expect(bad?.message).to.contain(`the kubeconfig ($KUBECONFIG=${file}) has no context "nope"; contexts: simulator, dead`);
       } finally {
         if (saved === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = saved;
         fs.rmSync(dir, { recursive: true, force: true });
@@ -204,7 +204,7 @@ describe("InstallPlanReadiness dynamic resource", function () {
       }
       env.server.store.create("installplans", planObject("devops", "1.1.2", CFG) as never);
       env.server.injectFault({ match: { verb: "delete", resource: "installplans" }, times: Infinity, action: { kind: "status", code: 403 } });
-      expect(await rt.awaitDeleted(inputs({ deleteTimeoutSeconds: 10 }))).to.match(/^no permission: DELETE installplans\/devops: HTTP 403/);
+      expect(await rt.awaitDeleted(inputs({ deleteTimeoutSeconds: 10 }))).to.match(/^no permission: DELETE installplans\/devops on http:\/\/127\.0\.0\.1:\d+: HTTP 403 Forbidden/);
       env.server.clearFaults();
       sim.faults.add({ effect: "fail", extension: "devops", action: "uninstall" });
       await installPlanReadinessProvider.create!(inputs());

@@ -18,9 +18,9 @@ describe("readiness messages", () => {
 
   it("formatLogTails indents each line and says why a log is missing", () => {
     expect(formatLogTails([{ pod: "p", container: "helm", text: "a\nb\n" }], 40)).to.equal("last 40 lines of pod p, container helm:\n    | a\n    | b");
-    expect(formatLogTails([{ pod: "p", container: "helm", error: "HTTP 400" }], 40)).to.contain("(unavailable: HTTP 400)");
+    expect(formatLogTails([{ pod: "p", container: "helm", error: "the executor pod's log is not available: HTTP 400" }], 40)).to.contain("(the executor pod's log is not available: HTTP 400)");
     expect(formatLogTails([], 40)).to.contain("no executor pod found");
-    expect(formatLogTails(undefined, 40, "HTTP 503")).to.equal("(could not read the executor pod's log: HTTP 503)");
+    expect(formatLogTails(undefined, 40, "no executor pod found for Job j")).to.equal("(no executor pod found for Job j)");
   });
 
   it("a deletion failure gives no retry advice", () => {
