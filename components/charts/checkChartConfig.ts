@@ -101,7 +101,18 @@ export async function checkChartConfig(input: ChartConfigCheckInput): Promise<Ch
   }
   if (input.previousVersion !== undefined && input.previousVersion !== version) {
     const prev = await source.load(extension, input.previousVersion);
-    if (prev.ok) for (const d of docs) findings.push(...upgradeFindings(prev.model, load.model, d.root, d.cluster));
+    if (prev.ok) {
+      for (const d of docs) {
+        const up = upgradeFindings(prev.model, load.model, d.root, d.cluster);
+        // A key removed by the upgrade is reported once, by the upgrade view, which says more.
+        const removed = new Set(up.filter((f) => f.severity === "warning").map((f) => `${f.cluster ?? ""}\u0000${f.path}`));
+        for (let i = findings.length - 1; i >= 0; i--) {
+          const f = findings[i];
+          if (f.message.startsWith("unknown key") && removed.has(`${f.cluster ?? ""}\u0000${f.path}`)) findings.splice(i, 1);
+        }
+        findings.push(...up);
+      }
+    }
     else notes.push(`upgrade from ${input.previousVersion} not compared: ${prev.reason}`);
   }
   const final = input.strict
