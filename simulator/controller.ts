@@ -33,7 +33,9 @@ import { ANNOTATION_FORCE_DELETE, FINALIZER_INSTALLPLAN, LABEL_EXTENSION_REF, ty
 import { isAdvanceable, kubeTime, OffsetClock, type Clock } from "./clock";
 import { ExecutorFaults, type ExecutorAction, type ExecutorFault } from "./controllerFaults";
 import { ApiError } from "./errors";
-import { DEFAULT_EXECUTOR_DELAYS, HelmExecutorSimulator, type ExecutorDelays } from "./executor";
+import { DEFAULT_EXECUTOR_DELAYS, EXECUTOR_POD_MODES, HelmExecutorSimulator, type ExecutorDelays, type ExecutorPods } from "./executor";
+import { executorConfigMap, executorJob, helmCommandLine, hookImageFor, type ExecutorJobSpec } from "./executorJob";
+import { shippedAgentConditions } from "./fixtures";
 import { HelmReleases, type ReleaseKey } from "./helm";
 import { StoreKubeClient, type SimKubeClient } from "./kubeClient";
 import { SeededRandom } from "./random";
@@ -41,16 +43,16 @@ import { Scheduler, type SettleOptions } from "./scheduler";
 import { mirrorExtensionStatus, updateInstallPlanStatus } from "./statusWriter";
 import { matchesLabelSelector } from "./selectors";
 import {
-  ANNOTATION_EXECUTOR_ACTION, ANNOTATION_EXECUTOR_CONFIG_HASH, clusterConfig, configChanged, decide, deriveStatus,
+  clusterConfig, configChanged, decide, deriveStatus,
   isSchedulable, putCondition, setState, State, targetClusters, targetNamespace, versionChanged,
 } from "./stateMachine";
 import type { KubeObject, ObjectStore } from "./store";
 
+/** `kube.config` of host runs: the controller's in-cluster connection (no credentials in the simulator). */
+const HOST_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: host\n  cluster:\n    server: https://kubernetes.default.svc\ncontexts:\n- name: host\n  context:\n    cluster: host\n    user: helm-executor\ncurrent-context: host\nusers:\n- name: helm-executor\n  user: {}\n";
+
 /** Fault effects that act on executor runs (the rest act in the controller). */
 const EXECUTOR_EFFECTS = ["fail", "clockSkew", "deleteJob", "slow", "hang"] as const;
-
-/** Image of the helm executor container (chart default). */
-export const EXECUTOR_IMAGE = "kubesphere/kubectl:v1.27.16";
 
 /** Construction options of {@link ControllerSimulator}. */
 export interface ControllerSimulatorOptions {
@@ -88,6 +90,20 @@ export interface ControllerSimulatorOptions {
   maxRetries?: number;
   /** Receives one line per controller log message. */
   logger?: (line: string) => void;
+  /**
+   * Per ExtensionVersion name, the `condition` values of the chart's `agent`-tagged subcharts,
+   * forced to `false` in the host release's helm command (the real controller reads them from
+   * the chart). Default: those of the shipped v4.1.3 catalog's charts ({@link shippedAgentConditions}).
+   */
+  agentConditions?: Record<string, string[]>;
+  /**
+   * How executor pods are represented (default `"withLog"`):
+   * - `"withLog"`: a Pod per Job, as the Job controller and kubelet would leave it, whose helm
+   *   transcript the in-memory API server serves at `pods/<name>/log`;
+   * - `"none"`: no Pod at all, only the Job's status moves, as on a kube-apiserver without
+   *   kubelet or Job controller (code under test must then say that there is no pod / no log).
+   */
+  executorPods?: ExecutorPods;
 }
 
 /** A reconcile error the simulator recorded. */
@@ -127,6 +143,7 @@ export class ControllerSimulator {
   private readonly clusterCache = new Map<string, Cluster>();
   private readonly stops: Array<() => void> = [];
   private readonly unreachable = new Set<string>();
+  private readonly agentConditions: Record<string, string[]>;
 
   private constructor(options: ControllerSimulatorOptions) {
     if (!options.store && !options.client) throw new Error("ControllerSimulator: pass `store` (in-process) or `client` (any API server)");
@@ -139,6 +156,11 @@ export class ControllerSimulator {
     this.host = options.hostCluster ?? "host";
     this.logger = options.logger;
     this.faults = new ExecutorFaults(options.faults ?? []);
+    this.agentConditions = options.agentConditions ?? shippedAgentConditions();
+    const executorPods = options.executorPods ?? "withLog";
+    if (!EXECUTOR_POD_MODES.includes(executorPods)) {
+      throw new Error(`ControllerSimulator: executorPods must be one of ${EXECUTOR_POD_MODES.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(executorPods)}`);
+    }
     (options.unreachableClusters ?? []).forEach((c) => this.unreachable.add(c));
     this.scheduler = new Scheduler({
       clock: this.clock, mode, timeScale: options.timeScale,
@@ -146,7 +168,7 @@ export class ControllerSimulator {
       onError: (where, e) => this.recordError(where, e),
     });
     this.executor = new HelmExecutorSimulator(this.client, this.scheduler, this.releases, this.random, this.clock,
-      { ...DEFAULT_EXECUTOR_DELAYS, ...(options.delays ?? {}) });
+      { ...DEFAULT_EXECUTOR_DELAYS, ...(options.delays ?? {}) }, executorPods);
   }
 
   /** Creates the simulator and starts its watches (existing plans are queued at once). */
@@ -396,7 +418,8 @@ export class ControllerSimulator {
     }
     const jobName = `helm-${action}-${release}-${this.random.suffix(6)}`;
     const hash = fnv1a64Hex(config);
-    const job = await this.createExecutorJob(plan, jobName, action, release, config, hash, cluster);
+    const jobSpec = await this.executorJobSpec(plan, ev, { jobName, action, release, config, configHash: hash, cluster });
+    const job = await this.createExecutorObjects(jobSpec);
     entry.configHash = hash;
     entry.version = version;
     entry.releaseName = release;
@@ -408,24 +431,9 @@ export class ControllerSimulator {
     this.executor.start({
       job, action, chartVersion: entry.version,
       release: { cluster: cluster ?? this.host, namespace: ns, name: release },
-      command: this.helmCommand(action, release, ns, ext, cluster, config !== ""),
+      command: helmCommandLine(jobSpec),
       faults: this.faults.take({ extension: ext, version, cluster, action }, EXECUTOR_EFFECTS),
     });
-  }
-
-  private helmCommand(action: ExecutorAction, release: string, ns: string, ext: string, cluster: string | undefined, hasValues: boolean): string {
-    if (action === "uninstall") return `helm uninstall ${release} --namespace ${ns} --wait --debug${cluster ? " --kubeconfig kube.config" : ""}`;
-    const tags = cluster === undefined
-      ? "tags.extension=true,tags.agent=false"
-      : `tags.agent=true,tags.extension=false,global.clusterInfo.name=${cluster},global.clusterInfo.role=${cluster === this.host ? "host" : "member"}`;
-    return [
-      `helm upgrade${action === "install" ? " --install" : ""} ${release} chart.tgz --namespace ${ns}`,
-      "--history-max 2 --wait --wait-for-jobs --debug --timeout 10m0s",
-      `--set ${tags}`,
-      hasValues ? "--values values.yaml" : "",
-      cluster === undefined ? `--kube-as-user system:serviceaccount:${ns}:helm-executor.${ext}` : "--kubeconfig kube.config",
-      "--post-renderer ./post-renderer.sh",
-    ].filter((s) => s !== "").join(" ");
   }
 
   private async ensureNamespace(ns: string, ext: string): Promise<void> {
@@ -449,39 +457,26 @@ export class ControllerSimulator {
     }
   }
 
-  private async createExecutorJob(plan: Plan, jobName: string, action: ExecutorAction, release: string, config: string, hash: string, cluster: string | undefined): Promise<KubeObject> {
-    const ext = plan.spec.extension.name;
-    const ns = plan.status!.targetNamespace!;
-    const labels: Record<string, string> = { "kubesphere.io/managed": "true", [LABEL_EXTENSION_REF]: ext };
-    if (action !== "uninstall") labels.name = jobName;
-    const annotations: Record<string, string> = { [ANNOTATION_EXECUTOR_ACTION]: action };
-    if (action !== "uninstall") annotations[ANNOTATION_EXECUTOR_CONFIG_HASH] = hash;
-    const ownerReferences = [{ apiVersion: "kubesphere.io/v1alpha1", kind: "InstallPlan", name: plan.metadata.name, uid: plan.metadata.uid }];
-    await this.client.create("configmaps", {
-      apiVersion: "v1", kind: "ConfigMap",
-      metadata: { name: jobName, namespace: ns, labels: { ...labels }, ownerReferences },
-      data: { "values.yaml": config, ...(cluster !== undefined ? { "kube.config": "# kubeconfig of the target cluster\n" } : {}) },
-    });
-    return this.client.create("jobs", {
-      apiVersion: "batch/v1", kind: "Job",
-      metadata: { name: jobName, namespace: ns, labels, annotations, ownerReferences },
-      spec: {
-        backoffLimit: 0, completions: 1, parallelism: 1,
-        template: {
-          spec: {
-            restartPolicy: "Never",
-            serviceAccountName: `helm-executor.${ext}`,
-            containers: [{
-              name: "helm", image: EXECUTOR_IMAGE,
-              command: ["/bin/sh", "-c", this.helmCommand(action, release, ns, ext, cluster, config !== "")],
-              workingDir: "/tmp/helm-executor",
-              volumeMounts: [{ name: "data", mountPath: "/tmp/helm-executor" }],
-            }],
-            volumes: [{ name: "data", configMap: { name: jobName } }],
-          },
-        },
-      },
-    });
+  /** What decides the executor Job and ConfigMap of one run (see `executorJob.ts`). */
+  private async executorJobSpec(plan: Plan, ev: ExtensionVersion | undefined,
+    run: { jobName: string; action: ExecutorAction; release: string; config: string; configHash: string; cluster: string | undefined }): Promise<ExecutorJobSpec> {
+    const clusterObj = run.cluster === undefined ? undefined : (await this.client.get("clusters", run.cluster)) as unknown as Cluster | undefined;
+    const encoded = clusterObj?.spec?.connection?.kubeconfig;
+    if (encoded !== undefined && typeof encoded !== "string") throw new Error(`Cluster ${run.cluster}: spec.connection.kubeconfig must be a base64 string`);
+    return {
+      jobName: run.jobName, namespace: plan.status!.targetNamespace!, plan: { name: plan.metadata.name, uid: plan.metadata.uid },
+      extension: plan.spec.extension.name, release: run.release, action: run.action, config: run.config, configHash: run.configHash,
+      chartURL: ev?.spec.chartURL, hookImage: ev && run.action !== "uninstall" ? hookImageFor(ev, run.action) : undefined,
+      cluster: run.cluster === undefined ? undefined : { name: run.cluster, role: run.cluster === this.host ? "host" : "member" },
+      // Host: the controller's own connection; agents: the member's kubeconfig from its Cluster object.
+      kubeconfig: encoded ? Buffer.from(encoded, "base64").toString("utf8") : HOST_KUBECONFIG,
+      agentConditions: run.cluster === undefined && ev ? this.agentConditions[ev.metadata.name] : undefined,
+    };
+  }
+
+  private async createExecutorObjects(spec: ExecutorJobSpec): Promise<KubeObject> {
+    await this.client.create("configmaps", executorConfigMap(spec));
+    return this.client.create("jobs", executorJob(spec));
   }
 
   /** §2.5 step 7: delete executor Jobs/ConfigMaps whose `name` label is not a current job name. */
@@ -532,14 +527,16 @@ export class ControllerSimulator {
     const release = cluster === undefined ? ext : `${ext}-agent`;
     const jobName = `helm-uninstall-${release}-${this.random.suffix(6)}`;
     this.info(`uninstall ${release}${cluster ? ` on cluster ${cluster}` : ""} (installplan ${plan.metadata.name})`);
-    const job = await this.createExecutorJob(plan, jobName, "uninstall", release, "", "", cluster);
+    const ev = (await this.client.get("extensionversions", `${ext}-${plan.spec.extension.version}`)) as unknown as ExtensionVersion | undefined;
+    const jobSpec = await this.executorJobSpec(plan, ev, { jobName, action: "uninstall", release, config: "", configHash: "", cluster });
+    const job = await this.createExecutorObjects(jobSpec);
     entry.jobName = jobName;
     setState(entry, State.Uninstalling, "", this.clock.now());
     await this.writeStatus(plan);
     this.executor.start({
       job, action: "uninstall", chartVersion: entry.version ?? "",
       release: { cluster: cluster ?? this.host, namespace: plan.status!.targetNamespace!, name: release },
-      command: this.helmCommand("uninstall", release, plan.status!.targetNamespace!, ext, cluster, false),
+      command: helmCommandLine(jobSpec),
       faults: this.faults.take({ extension: ext, version: entry.version ?? plan.spec.extension.version, cluster, action: "uninstall" }, EXECUTOR_EFFECTS),
     });
   }

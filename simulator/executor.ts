@@ -11,12 +11,14 @@
  *    `Complete`, or `failed: 1` + `Failed` "Job has reached the specified backoff limit"
  *    (`backoffLimit: 0`).
  *
- * The log text is stored in the Pod annotation `logs.simulator.kubesphere.io/helm`
- * ({@link POD_LOG_ANNOTATION_PREFIX}). The in-memory API server serves it at `pods/<name>/log`;
- * a real kube-apiserver has no kubelet, so clients there read the annotation instead.
+ * With pods `"withLog"` (the default) the log text is stored in the Pod annotation
+ * `logs.simulator.kubesphere.io/helm` ({@link POD_LOG_ANNOTATION_PREFIX}), which the in-memory API
+ * server serves at `pods/<name>/log`. With pods `"none"` no Pod is created at all — what a client
+ * finds on a kube-apiserver without kubelet — and only the Job status moves.
  */
 import { kubeTime, type Clock } from "./clock";
 import { POD_LOG_ANNOTATION_PREFIX } from "./apiServer";
+import { EXECUTOR_IMAGE } from "./executorJob";
 import type { ExecutorAction, ExecutorFault } from "./controllerFaults";
 import type { HelmReleases, ReleaseKey } from "./helm";
 import type { SimKubeClient } from "./kubeClient";
@@ -44,6 +46,16 @@ export interface ExecutorDelays {
  * `duration x timeScale` in auto mode.
  */
 export const DEFAULT_EXECUTOR_DELAYS: ExecutorDelays = { podStartMs: 1000, helmMs: 4000, jobStatusMs: 1000 };
+
+/**
+ * How executor pods are represented: `"withLog"` (a Pod with the helm transcript, served at
+ * `pods/<name>/log` by the in-memory API server) or `"none"` (no Pod, as on an API server without
+ * kubelet or Job controller).
+ */
+export type ExecutorPods = "withLog" | "none";
+
+/** The valid {@link ExecutorPods} values. */
+export const EXECUTOR_POD_MODES: readonly ExecutorPods[] = ["withLog", "none"];
 
 /** Job condition message of a Job whose only pod failed (`backoffLimit: 0`). */
 export const JOB_BACKOFF_MESSAGE = "Job has reached the specified backoff limit";
@@ -108,6 +120,7 @@ export class HelmExecutorSimulator {
    * @param random pod name suffixes.
    * @param clock API-server/controller time (Job conditions).
    * @param delays step durations.
+   * @param pods whether a Pod with a readable log is created per Job (`"withLog"`) or none at all.
    */
   constructor(
     private readonly client: SimKubeClient,
@@ -116,12 +129,32 @@ export class HelmExecutorSimulator {
     private readonly random: SeededRandom,
     private readonly clock: Clock,
     private readonly delays: ExecutorDelays,
+    private readonly pods: ExecutorPods = "withLog",
   ) {}
 
   /** Starts the simulated run of a freshly created Job. */
   start(run: ExecutorRun): void {
     const jobName = run.job.metadata.name;
     this.scheduler.after(this.delays.podStartMs, `pod start ${jobName}`, () => this.podStarted(run));
+  }
+
+  /** The Pod the Job controller would create, Running (kubelet), its log holding the command so far. */
+  private async createPod(job: KubeObject, podName: string, command: string, now: string): Promise<void> {
+    const ns = job.metadata.namespace!;
+    const jobName = job.metadata.name;
+    const uid = job.metadata.uid ?? "";
+    const podSpec = ((job.spec as { template?: { spec?: Record<string, unknown> } })?.template?.spec) ?? {};
+    const pod = await this.client.create("pods", {
+      apiVersion: "v1", kind: "Pod",
+      metadata: {
+        name: podName, namespace: ns,
+        labels: { "job-name": jobName, "batch.kubernetes.io/job-name": jobName, "controller-uid": uid, "batch.kubernetes.io/controller-uid": uid },
+        annotations: { [`${POD_LOG_ANNOTATION_PREFIX}helm`]: `+ ${command}\n` },
+        ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: jobName, uid, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: podSpec,
+    });
+    await this.client.updateStatus("pods", { ...pod, status: { phase: "Running", startTime: now, containerStatuses: [{ name: "helm", ready: true, restartCount: 0, image: EXECUTOR_IMAGE, state: { running: { startedAt: now } } }] } });
   }
 
   private fault(run: ExecutorRun, effect: ExecutorFault["effect"]): ExecutorFault | undefined {
@@ -133,21 +166,10 @@ export class HelmExecutorSimulator {
     const jobName = run.job.metadata.name;
     const job = await this.client.get("jobs", jobName, ns);
     if (!job) return; // deleted before it started (superseded or plan deleted)
-    const uid = job.metadata.uid ?? "";
+    // Drawn in both pod modes, so that Job names do not depend on the mode.
     const podName = `${jobName}-${this.random.suffix(5)}`;
     const now = kubeTime(this.clock.now());
-    const podSpec = ((job.spec as { template?: { spec?: Record<string, unknown> } })?.template?.spec) ?? {};
-    const pod = await this.client.create("pods", {
-      apiVersion: "v1", kind: "Pod",
-      metadata: {
-        name: podName, namespace: ns,
-        labels: { "job-name": jobName, "batch.kubernetes.io/job-name": jobName, "controller-uid": uid, "batch.kubernetes.io/controller-uid": uid },
-        annotations: { [`${POD_LOG_ANNOTATION_PREFIX}helm`]: `+ ${run.command}\n` },
-        ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: jobName, uid, controller: true, blockOwnerDeletion: true }],
-      },
-      spec: podSpec,
-    });
-    await this.client.updateStatus("pods", { ...pod, status: { phase: "Running", startTime: now, containerStatuses: [{ name: "helm", ready: true, restartCount: 0, image: "kubesphere/kubectl:v1.27.16", state: { running: { startedAt: now } } }] } });
+    if (this.pods === "withLog") await this.createPod(job, podName, run.command, now);
     await this.client.updateStatus("jobs", { ...job, status: { ...(job.status as object ?? {}), active: 1, startTime: now } });
 
     const skew = this.fault(run, "clockSkew");
@@ -197,7 +219,7 @@ export class HelmExecutorSimulator {
       const log = helmLog(run, { ok, error, revision, startedAt: helmStart });
       const withLog = await this.client.update("pods", { ...pod, metadata: { ...pod.metadata, annotations: { ...(pod.metadata.annotations ?? {}), [`${POD_LOG_ANNOTATION_PREFIX}helm`]: log } } });
       const terminated = { exitCode: ok ? 0 : 1, reason: ok ? "Completed" : "Error", startedAt: (pod.status as { startTime?: string })?.startTime, finishedAt: now };
-      await this.client.updateStatus("pods", { ...withLog, status: { ...(withLog.status as object ?? {}), phase: ok ? "Succeeded" : "Failed", containerStatuses: [{ name: "helm", ready: false, restartCount: 0, image: "kubesphere/kubectl:v1.27.16", state: { terminated } }] } });
+      await this.client.updateStatus("pods", { ...withLog, status: { ...(withLog.status as object ?? {}), phase: ok ? "Succeeded" : "Failed", containerStatuses: [{ name: "helm", ready: false, restartCount: 0, image: EXECUTOR_IMAGE, state: { terminated } }] } });
     }
     const job = await this.client.get("jobs", jobName, ns);
     if (!job) return;
@@ -205,12 +227,12 @@ export class HelmExecutorSimulator {
     delete status.active;
     if (ok) {
       // kube-apiserver >= 1.31 rejects Complete without SuccessCriteriaMet and Failed without FailureTarget.
-      Object.assign(status, { succeeded: 1, ready: 0, completionTime: now, conditions: [
+      Object.assign(status, { succeeded: 1, ready: 0, terminating: 0, uncountedTerminatedPods: {}, completionTime: now, conditions: [
         { type: "SuccessCriteriaMet", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: now, lastTransitionTime: now },
         { type: "Complete", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: now, lastTransitionTime: now },
       ] });
     } else {
-      Object.assign(status, { failed: 1, ready: 0, conditions: [
+      Object.assign(status, { failed: 1, ready: 0, terminating: 0, uncountedTerminatedPods: {}, conditions: [
         { type: "FailureTarget", status: "True", reason: "BackoffLimitExceeded", message: JOB_BACKOFF_MESSAGE, lastProbeTime: now, lastTransitionTime: now },
         { type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: JOB_BACKOFF_MESSAGE, lastProbeTime: now, lastTransitionTime: now },
       ] });
@@ -219,7 +241,7 @@ export class HelmExecutorSimulator {
     if (this.fault(run, "deleteJob")) {
       this.scheduler.after(1, `delete job ${jobName}`, async () => {
         await this.client.delete("jobs", jobName, ns);
-        await this.client.delete("pods", podName, ns);
+        if (this.pods === "withLog") await this.client.delete("pods", podName, ns);
       });
     }
   }

@@ -354,6 +354,7 @@ export class ObjectStore {
       admitted.spec ??= { finalizers: ["kubernetes"] };
       admitted.status = { phase: "Active" };
     }
+    if (t.plural === "jobs") defaultJobSelector(admitted);
     if (opts.dryRun) return clone({ ...admitted, metadata: { ...meta, resourceVersion: this.resourceVersion } });
     this.revision++;
     meta.resourceVersion = String(this.revision);
@@ -593,4 +594,23 @@ export class ObjectStore {
   dump(): KubeObject[] {
     return [...this.objects.values()].flatMap((b) => [...b.values()]).map((o) => clone(o));
   }
+}
+
+/**
+ * What kube-apiserver's Job strategy adds on create unless `spec.manualSelector` is true: a
+ * selector on the Job's uid and the matching pod template labels (the Job controller's labels
+ * that the executor pods carry, BEHAVIOR §2.10 "Pod labels").
+ */
+function defaultJobSelector(job: KubeObject): void {
+  const spec = job.spec as { manualSelector?: boolean; selector?: unknown; template?: { metadata?: { labels?: Record<string, string> } } } | undefined;
+  if (!spec || spec.manualSelector === true) return;
+  const uid = job.metadata.uid ?? "";
+  spec.selector = { matchLabels: { "batch.kubernetes.io/controller-uid": uid } };
+  spec.template ??= {};
+  spec.template.metadata ??= {};
+  spec.template.metadata.labels = {
+    ...(spec.template.metadata.labels ?? {}),
+    "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": job.metadata.name,
+    "controller-uid": uid, "job-name": job.metadata.name,
+  };
 }
