@@ -5,15 +5,20 @@
  * kubeconfig/context, so a program with N extensions makes one LIST per kind, not N GETs.
  */
 import * as crypto from "crypto";
-import * as https from "https";
-import * as http from "http";
 import * as k8s from "@kubernetes/client-node";
-import type { Catalog, HostVersions } from "./catalog";
+import type { Catalog, HostVersions, InvalidCatalogObject } from "./catalog";
+import { validateCatalogObjects } from "./validate";
 import type { Category, Cluster, Extension, ExtensionVersion, InstallPlan, Repository } from "../kubesphere/types";
 import { isHostCluster } from "../kubesphere/clusters";
+import { KubeClient, KubeClientOptions } from "../kube/client";
+import { KubeApiError } from "../kube/errors";
+import { loadKubeConfig } from "../kube/kubeconfig";
+
+/** Kubeconfig loading lives in the Kubernetes layer; re-exported here for the package's public API. */
+export { loadKubeConfig };
 
 /** How to reach the cluster. The kubeconfig text is a secret: it is never logged or returned. */
-export interface LiveCatalogOptions {
+export interface LiveCatalogOptions extends KubeClientOptions {
   /** Kubeconfig YAML text. Unset: the default loading rules (`KUBECONFIG`, `~/.kube/config`, in-cluster). */
   kubeconfig?: string;
   /** Context to use instead of the kubeconfig's current context. */
@@ -24,48 +29,24 @@ export interface LiveCatalogOptions {
   kubeVersion?: string;
 }
 
-/** Builds a `KubeConfig` from options (shared with the readiness waiter and the CLI). */
-export function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  if (opts.kubeconfig !== undefined && opts.kubeconfig.trim() !== "") kc.loadFromString(opts.kubeconfig);
-  else kc.loadFromDefault();
-  if (opts.context) {
-    if (!kc.getContextObject(opts.context)) {
-      throw new Error(`kubeconfig has no context ${JSON.stringify(opts.context)}; contexts: ${kc.getContexts().map((c) => c.name).join(", ") || "(none)"}`);
-    }
-    kc.setCurrentContext(opts.context);
-  }
-  if (!kc.getCurrentCluster()) {
-    throw new Error("no Kubernetes cluster is configured: pass `kubeconfig`, set KUBECONFIG, or use an offline catalog (`catalogPaths`)");
-  }
-  return kc;
-}
-
-function apiError(e: unknown): { code?: number; message: string } {
-  const err = e as { code?: number; body?: unknown; message?: string };
-  let message = err.message ?? String(e);
-  try {
-    const body = typeof err.body === "string" ? JSON.parse(err.body) : err.body;
-    if (body && typeof body === "object" && "message" in body) message = String((body as { message: unknown }).message);
-  } catch { /* body was not JSON */ }
-  return { code: typeof err.code === "number" ? err.code : undefined, message };
-}
+/** Cap of the small version documents read at preview (`/version`, `/kapis/version`): 1 MiB. */
+const VERSION_DOC_MAX_BYTES = 1024 * 1024;
 
 /** A `Catalog` over the live cluster. */
 export class LiveCatalog implements Catalog {
   readonly description: string;
-  private readonly kc: k8s.KubeConfig;
-  private readonly custom: k8s.CustomObjectsApi;
+  private readonly client: KubeClient;
   private readonly memo = new Map<string, Promise<unknown>>();
+  private readonly invalid: InvalidCatalogObject[] = [];
   private readonly overrides: { ksVersion?: string; kubeVersion?: string };
 
   private static readonly instances = new Map<string, LiveCatalog>();
 
+  /** @param opts kubeconfig (never quoted in messages), context, version overrides and request bounds. */
   constructor(opts: LiveCatalogOptions = {}) {
-    this.kc = loadKubeConfig(opts);
-    this.custom = this.kc.makeApiClient(k8s.CustomObjectsApi);
+    this.client = new KubeClient(loadKubeConfig(opts), opts);
     this.overrides = { ksVersion: opts.ksVersion, kubeVersion: opts.kubeVersion };
-    this.description = `the cluster at ${this.kc.getCurrentCluster()?.server} (context ${this.kc.getCurrentContext()})`;
+    this.description = `the cluster at ${this.client.server} (context ${this.client.kc.getCurrentContext()})`;
   }
 
   /**
@@ -92,7 +73,12 @@ export class LiveCatalog implements Catalog {
 
   /** The KubeConfig in use (for the readiness waiter and the CLI). */
   get kubeConfig(): k8s.KubeConfig {
-    return this.kc;
+    return this.client.kc;
+  }
+
+  /** The bounded API access in use (shared with the CLI's live reads). */
+  get kubeClient(): KubeClient {
+    return this.client;
   }
 
   private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -106,32 +92,39 @@ export class LiveCatalog implements Catalog {
     return p;
   }
 
-  private list<T>(group: string, plural: string, optional = false): Promise<T[]> {
+  private list<T>(group: string, plural: string, kind: string, optional = false): Promise<T[]> {
     return this.once(`${group}/${plural}`, async () => {
+      let items: unknown[];
       try {
-        const res = await this.custom.listClusterCustomObject({ group, version: "v1alpha1", plural });
-        return ((res as { items?: T[] }).items ?? []) as T[];
+        const res = await this.client.getJson<{ items?: unknown[] }>(`/apis/${group}/v1alpha1/${plural}`, { operation: `LIST ${plural}.${group}` });
+        items = res.items ?? [];
       } catch (e) {
-        const { code, message } = apiError(e);
-        if (optional && code === 404) return [];
-        if (code === 404) {
-          throw new Error(`${this.description} does not serve ${plural}.${group}: is KubeSphere 4.x installed? (${message})`);
+        const err = e as KubeApiError;
+        if (optional && err.kind === "notFound") return [];
+        if (err.kind === "notFound") {
+          throw new Error(`${this.description} does not serve ${plural}.${group}: is KubeSphere 4.x installed? (${err.detail})`);
         }
-        if (code === 401 || code === 403) {
-          throw new Error(`cannot list ${plural}.${group} on ${this.description}: ${message}; the identity needs list access to it`);
+        if (err.kind === "unauthorized" || err.kind === "forbidden") {
+          throw new Error(`cannot list ${plural}.${group} on ${this.description}: ${err.message}; the identity needs list access to it`);
         }
-        throw new Error(`cannot list ${plural}.${group} on ${this.description}: ${message}`);
+        throw new Error(`cannot list ${plural}.${group} on ${this.description}: ${err.message}`);
       }
+      // Malformed objects are set aside here, so every reader sees well-formed objects only.
+      const { valid, invalid } = validateCatalogObjects<T>(items, this.description, kind);
+      this.invalid.push(...invalid);
+      return valid;
     });
   }
 
-  extensionVersions(): Promise<ExtensionVersion[]> { return this.list("kubesphere.io", "extensionversions"); }
-  extensions(): Promise<Extension[]> { return this.list("kubesphere.io", "extensions"); }
-  categories(): Promise<Category[]> { return this.list("kubesphere.io", "categories", true); }
-  repositories(): Promise<Repository[]> { return this.list("kubesphere.io", "repositories", true); }
+  extensionVersions(): Promise<ExtensionVersion[]> { return this.list("kubesphere.io", "extensionversions", "ExtensionVersion"); }
+  extensions(): Promise<Extension[]> { return this.list("kubesphere.io", "extensions", "Extension"); }
+  categories(): Promise<Category[]> { return this.list("kubesphere.io", "categories", "Category", true); }
+  repositories(): Promise<Repository[]> { return this.list("kubesphere.io", "repositories", "Repository", true); }
   /** Cluster objects; a KubeSphere without multicluster support serves none (then only the host exists). */
-  clusters(): Promise<Cluster[]> { return this.list("cluster.kubesphere.io", "clusters", true); }
-  installPlans(): Promise<InstallPlan[]> { return this.list("kubesphere.io", "installplans"); }
+  clusters(): Promise<Cluster[]> { return this.list("cluster.kubesphere.io", "clusters", "Cluster", true); }
+  installPlans(): Promise<InstallPlan[]> { return this.list("kubesphere.io", "installplans", "InstallPlan"); }
+  /** Objects the LISTs returned that were malformed (complete once every list was read). */
+  async invalidObjects(): Promise<InvalidCatalogObject[]> { return [...this.invalid]; }
 
   /**
    * Kubernetes version from `/version`; KubeSphere version from, in order: the override, ks-apiserver's
@@ -146,7 +139,7 @@ export class LiveCatalog implements Catalog {
         out.kubeVersionSource = "stated";
       } else {
         try {
-          out.kubeVersion = (await this.kc.makeApiClient(k8s.VersionApi).getCode()).gitVersion;
+          out.kubeVersion = (await this.client.getJson<{ gitVersion?: string }>("/version", { maxBytes: VERSION_DOC_MAX_BYTES })).gitVersion;
           out.kubeVersionSource = "the API server's /version";
         } catch { /* left undefined: resolution says it could not be determined */ }
       }
@@ -155,7 +148,7 @@ export class LiveCatalog implements Catalog {
         out.ksVersionSource = "stated";
         return out;
       }
-      const kapis = await this.getJson("/kapis/version").catch(() => undefined) as { gitVersion?: string } | undefined;
+      const kapis = await this.client.getJson<{ gitVersion?: string }>("/kapis/version", { maxBytes: VERSION_DOC_MAX_BYTES }).catch(() => undefined);
       if (kapis?.gitVersion) {
         out.ksVersion = kapis.gitVersion;
         out.ksVersionSource = "ks-apiserver /kapis/version";
@@ -168,8 +161,9 @@ export class LiveCatalog implements Catalog {
         return out;
       }
       try {
-        const dep = await this.kc.makeApiClient(k8s.AppsV1Api)
-          .readNamespacedDeployment({ name: "ks-controller-manager", namespace: "kubesphere-system" });
+        const apps = this.client.kc.makeApiClient(k8s.AppsV1Api);
+        const dep = await this.client.call("GET deployments/ks-controller-manager -n kubesphere-system", (o) =>
+          apps.readNamespacedDeployment({ name: "ks-controller-manager", namespace: "kubesphere-system" }, o));
         const image = dep.spec?.template.spec?.containers[0]?.image ?? "";
         const tag = image.includes(":") ? image.slice(image.lastIndexOf(":") + 1) : "";
         if (/^v?\d+\.\d+/.test(tag)) {
@@ -178,29 +172,6 @@ export class LiveCatalog implements Catalog {
         }
       } catch { /* not readable */ }
       return out;
-    });
-  }
-
-  /** GET a raw path on the current cluster with the client's auth and TLS. */
-  private async getJson(path: string): Promise<unknown> {
-    const cluster = this.kc.getCurrentCluster()!;
-    const url = new URL(path, cluster.server.endsWith("/") ? cluster.server : cluster.server + "/");
-    const opts: https.RequestOptions = { method: "GET", headers: { Accept: "application/json" }, timeout: 10_000 };
-    await this.kc.applyToHTTPSOptions(opts);
-    const mod = url.protocol === "https:" ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = mod.request(url, opts, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c) => (body += c));
-        res.on("end", () => {
-          if ((res.statusCode ?? 500) >= 300) return reject(new Error(`GET ${path}: HTTP ${res.statusCode}`));
-          try { resolve(JSON.parse(body)); } catch (e) { reject(e); }
-        });
-      });
-      req.on("timeout", () => req.destroy(new Error(`GET ${path}: timed out`)));
-      req.on("error", reject);
-      req.end();
     });
   }
 }
