@@ -7,13 +7,18 @@
  *
  *     node bin/simulator/main.js --kubeconfig /tmp/e2e/kubeconfig [--context c] [--faults faults.yaml]
  *                                [--seed 1] [--time-scale 0.002] [--host-cluster host]
- *                                [--load-catalog [dir]] [--members m1,m2]
+ *                                [--load-catalog [dir]] [--catalog dir] [--members m1,m2]
+ *                                [--executor-pods none|withLog]
  *
  * Self-contained (in-memory API server + controller in one process, for CLI tests):
  *
  *     node bin/simulator/main.js --serve [--port 0] [--write-kubeconfig kc.yaml] [--members m1]
  *                                [--ks-version v4.1.3] [--kube-version v1.30.4] [--faults faults.yaml]
- *                                [--anonymous]
+ *                                [--catalog dir] [--anonymous] [--executor-pods withLog|none]
+ *
+ * Catalog: the KubeSphere v4.1.3 catalog shipped with the simulator, or `--catalog <dir>` (a
+ * directory of catalog `*.yaml` files; `--load-catalog <dir>` is the same with the load implied).
+ * `--serve` always loads it; with `--kubeconfig` only `--load-catalog`/`--catalog` load it.
  *
  * `--anonymous` turns the bearer-token check off: kubectl does not send tokens over plain http,
  * so use it when pointing kubectl at the served kubeconfig (with `--validate=false` for apply,
@@ -24,15 +29,19 @@
  * `controller simulator running (...); watching InstallPlans, ...` (the e2e ready marker). A faults file is YAML: `{ faults: [ExecutorFault...], unschedulableClusters: [...],
  * notReadyClusters: [...], unreachableClusters: [...] }` (see `controllerFaults.ts`).
  *
- * Pod logs: against a real kube-apiserver there is no kubelet, so `kubectl logs` cannot work.
- * The helm transcript of each executor pod is in its annotation `logs.simulator.kubesphere.io/helm`;
- * the in-memory server serves that annotation at `pods/<name>/log`.
+ * Executor pods (`--executor-pods`): with `--serve` the default is `withLog` — a Pod per Job whose
+ * helm transcript the in-memory server serves at `pods/<name>/log`. With `--kubeconfig` the default
+ * is `none`: a real kube-apiserver without kubelet has no executor pod and no log, and the simulator
+ * does not pretend otherwise (only the Jobs' status moves); `withLog` there creates Pods whose log
+ * a real API server cannot serve (the transcript is only in the annotation
+ * `logs.simulator.kubesphere.io/helm`).
  */
 import "../components/nodeVersion"; // first: a clear error on an unsupported Node.js
 import * as fs from "node:fs";
 import * as k8s from "@kubernetes/client-node";
 import { FakeKubeApiServer } from "./apiServer";
 import { ControllerSimulator } from "./controller";
+import { EXECUTOR_POD_MODES, type ExecutorPods } from "./executor";
 import { parseFaultsFile, type FaultsFile } from "./controllerFaults";
 import { ApiError } from "./errors";
 import { clusterFixture, kubeconfigFor, loadCatalogInto, readCatalog } from "./fixtures";
@@ -54,8 +63,12 @@ export interface MainArgs {
   timeScale?: number;
   /** `--host-cluster`: name of the host Cluster object (default `host`). */
   hostCluster: string;
-  /** `--load-catalog [dir]`: create the catalog fixture (and Clusters) first. */
+  /** `--load-catalog [dir]`: create the catalog (and Clusters) first. */
   loadCatalog?: string | true;
+  /** `--catalog dir`: directory of catalog `*.yaml` files instead of the shipped v4.1.3 catalog. */
+  catalog?: string;
+  /** `--executor-pods`: `withLog` (default with `--serve`) or `none` (default with `--kubeconfig`). */
+  executorPods?: ExecutorPods;
   /** `--members a,b`: member Cluster objects to create. */
   members: string[];
   /** `--serve`: run an in-memory API server too. */
@@ -74,7 +87,7 @@ export interface MainArgs {
 
 const USAGE = "usage: main.js (--kubeconfig FILE [--context NAME] | --serve [--port N] [--write-kubeconfig FILE]) "
   + "[--faults FILE] [--seed N] [--time-scale X] [--host-cluster NAME] [--load-catalog [DIR]] [--members a,b] "
-  + "[--ks-version V] [--kube-version V] [--anonymous]";
+  + "[--catalog DIR] [--ks-version V] [--kube-version V] [--anonymous] [--executor-pods withLog|none]";
 
 /** Parses argv (without `node main.js`). Throws with the usage text on errors. */
 export function parseArgs(argv: string[]): MainArgs {
@@ -100,6 +113,13 @@ export function parseArgs(argv: string[]): MainArgs {
       case "--write-kubeconfig": args.writeKubeconfig = value(); break;
       case "--ks-version": args.ksVersion = value(); break;
       case "--kube-version": args.kubeVersion = value(); break;
+      case "--catalog": args.catalog = value(); break;
+      case "--executor-pods": {
+        const v = value();
+        if (!EXECUTOR_POD_MODES.includes(v as ExecutorPods)) throw new Error(`--executor-pods must be one of ${EXECUTOR_POD_MODES.join(", ")}, got "${v}"\n${USAGE}`);
+        args.executorPods = v as ExecutorPods;
+        break;
+      }
       case "--load-catalog":
         args.loadCatalog = argv[i + 1] !== undefined && !argv[i + 1].startsWith("--") ? argv[++i] : true;
         break;
@@ -110,7 +130,16 @@ export function parseArgs(argv: string[]): MainArgs {
   if (!args.serve && !args.kubeconfig) throw new Error(`one of --kubeconfig or --serve is required\n${USAGE}`);
   if (!Number.isInteger(args.seed)) throw new Error(`--seed must be an integer\n${USAGE}`);
   if (args.timeScale !== undefined && !(args.timeScale >= 0)) throw new Error(`--time-scale must be a number >= 0\n${USAGE}`);
+  if (typeof args.loadCatalog === "string" && args.catalog !== undefined && args.loadCatalog !== args.catalog) {
+    throw new Error(`--load-catalog ${args.loadCatalog} and --catalog ${args.catalog} name different directories; give one\n${USAGE}`);
+  }
+  if (args.catalog !== undefined && !args.serve) args.loadCatalog ??= args.catalog;
   return args;
+}
+
+/** The catalog directory asked for, or undefined for the shipped catalog. */
+function catalogDir(args: MainArgs): string | undefined {
+  return args.catalog ?? (typeof args.loadCatalog === "string" ? args.loadCatalog : undefined);
 }
 
 async function createIfMissing(client: SimKubeClient, obj: KubeObject): Promise<void> {
@@ -142,7 +171,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     server = await FakeKubeApiServer.start({
       port: args.port, kapisVersion: args.ksVersion, kubernetesVersion: args.kubeVersion, token: args.anonymous ? null : undefined,
     });
-    loadCatalogInto(server.store, { dir: typeof args.loadCatalog === "string" ? args.loadCatalog : undefined, members: args.members });
+    loadCatalogInto(server.store, { dir: catalogDir(args), members: args.members });
     const kc = kubeconfigFor(server);
     if (args.writeKubeconfig) fs.writeFileSync(args.writeKubeconfig, kc, { mode: 0o600 });
     out(`listening ${server.url}`);
@@ -155,7 +184,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     if (args.context) kc.setCurrentContext(args.context);
     client = new HttpKubeClient(kc, k8s);
     if (args.loadCatalog !== undefined) {
-      for (const obj of readCatalog(typeof args.loadCatalog === "string" ? args.loadCatalog : undefined)) await createIfMissing(client, obj);
+      for (const obj of readCatalog(catalogDir(args))) await createIfMissing(client, obj);
       await createIfMissing(client, clusterFixture(args.hostCluster, "host") as unknown as KubeObject);
       for (const m of args.members) await createIfMissing(client, clusterFixture(m, "member") as unknown as KubeObject);
     }
@@ -165,6 +194,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
   const sim = await ControllerSimulator.start({
     client, mode: "auto", seed: args.seed, timeScale: args.timeScale, hostCluster: args.hostCluster,
     faults: faults.faults, unreachableClusters: faults.unreachableClusters, logger: out,
+    executorPods: args.executorPods ?? (args.serve ? "withLog" : "none"),
   });
   // The e2e harness waits for this line (E2E_SIMULATOR_READY_REGEX, e.g. "watching").
   out(`controller simulator running (seed ${args.seed}, ${(faults.faults ?? []).length} fault(s)); watching InstallPlans, Jobs, ExtensionVersions and Clusters`);

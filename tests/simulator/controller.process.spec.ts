@@ -8,9 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { expect } from "chai";
+import * as YAML from "yaml";
 import { parseFaultsFile } from "../../simulator/controllerFaults";
 import { ControllerSimulator } from "../../simulator/controller";
 import { HttpKubeClient } from "../../simulator/kubeClient";
+import { kubeconfigFor, readCatalog } from "../../simulator/fixtures";
 import { main, parseArgs } from "../../simulator/main";
 import { installPlan } from "../support/simulatorHarness";
 import { startFakeCluster, type FakeCluster } from "../support/fakeApiServer";
@@ -98,7 +100,47 @@ describe("controller simulator over HTTP (auto mode)", () => {
     }
   });
 
+  it("with --kubeconfig loads the shipped catalog (no reference material needed) and creates no executor pods by default", async () => {
+    env = await startFakeCluster({ catalog: false });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ks-sim-"));
+    const kubeconfig = path.join(dir, "kubeconfig");
+    fs.writeFileSync(kubeconfig, kubeconfigFor(env.server));
+    const stop = await main(["--kubeconfig", kubeconfig, "--load-catalog", "--time-scale", "0"], () => undefined);
+    try {
+      expect(env.server.store.list("extensionversions").items).to.have.length(37);
+      expect(env.server.store.get("extensionversions", "whizard-monitoring-1.1.1")!.metadata.annotations).to.include({ "executor-hook-image.kubesphere.io/install": "kubesphere/whizard-monitoring-helm-init:v0.1.0" });
+      const w = await collectWatch(env.kc, IP);
+      await env.custom.createClusterCustomObject({ ...KS, plural: "installplans", body: installPlan("gatekeeper", "1.0.2") });
+      const installed = await w.waitFor((e) => e.object.status?.state === "Installed", 10_000);
+      w.stop();
+      const ns = installed.object.status.targetNamespace as string;
+      expect(env.server.store.get("jobs", installed.object.status.jobName, ns)).to.not.equal(undefined);
+      expect(env.server.store.list("pods", { namespace: ns }).items).to.deep.equal([]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it("--catalog <dir> serves that catalog instead of the shipped one", async () => {
+    env = await startFakeCluster({ catalog: false });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ks-sim-cat-"));
+    const shipped = readCatalog().filter((o) => o.metadata.name === "gatekeeper" || o.metadata.name === "gatekeeper-1.0.1");
+    fs.writeFileSync(path.join(dir, "gatekeeper.yaml"), shipped.map((o) => YAML.stringify(o)).join("---\n"));
+    const kubeconfig = path.join(dir, "kubeconfig");
+    fs.writeFileSync(kubeconfig, kubeconfigFor(env.server));
+    const stop = await main(["--kubeconfig", kubeconfig, "--catalog", dir, "--time-scale", "0"], () => undefined);
+    try {
+      expect(env.server.store.list("extensionversions").items.map((o) => o.metadata.name)).to.deep.equal(["gatekeeper-1.0.1"]);
+    } finally {
+      await stop();
+    }
+  });
+
   it("rejects bad command lines and faults files with messages naming the problem", () => {
+    expect(() => parseArgs(["--serve", "--executor-pods", "kubelet"])).to.throw(/--executor-pods must be one of withLog, none, got "kubelet"/u);
+    expect(() => parseArgs(["--kubeconfig", "k", "--load-catalog", "a", "--catalog", "b"])).to.throw(/--load-catalog a and --catalog b name different directories/u);
+    expect(parseArgs(["--kubeconfig", "k", "--catalog", "d"])).to.include({ catalog: "d", loadCatalog: "d" });
+    expect(() => readCatalog("/nonexistent/catalog")).to.throw(/catalog directory \/nonexistent\/catalog does not exist \(pass a directory of KubeSphere catalog \*\.yaml files/u);
     expect(() => parseArgs([])).to.throw(/one of --kubeconfig or --serve is required/u);
     expect(() => parseArgs(["--serve", "--bogus"])).to.throw(/unknown argument --bogus/u);
     expect(() => parseArgs(["--kubeconfig"])).to.throw(/--kubeconfig needs a value/u);
