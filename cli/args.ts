@@ -29,6 +29,7 @@ export type OptionValues = Record<string, string | boolean | string[] | undefine
 export const GLOBAL_OPTIONS: OptionSpecs = {
   kubeconfig: { type: "string", valueName: "FILE", description: "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)" },
   context: { type: "string", valueName: "NAME", description: "kubeconfig context (default: the current context)" },
+  "request-timeout": { type: "string", valueName: "SECONDS", description: "deadline of each API request, connect to last byte (default 15)" },
   catalog: {
     type: "string", multiple: true, valueName: "PATH",
     description: "offline: a directory or file of KubeSphere YAML objects, or a museum index.yaml (repeatable); nothing is read from a cluster",

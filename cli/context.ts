@@ -6,9 +6,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as k8s from "@kubernetes/client-node";
 import type { Catalog, HostVersions } from "../components/catalog/catalog";
-import { LiveCatalog, loadKubeConfig } from "../components/catalog/liveCatalog";
+import { LiveCatalog } from "../components/catalog/liveCatalog";
+import { DEFAULT_REQUEST_TIMEOUT_MS, KubeClient } from "../components/kube/client";
+import { KubeApiError } from "../components/kube/errors";
+import { jobStatusOf, readContainerLog } from "../components/kube/jobs";
+import { KubeconfigError } from "../components/kube/kubeconfig";
 import { loadCatalogSource } from "../components/catalog/museumIndex";
 import type { ClusterFacts } from "../components/catalog/staticCatalog";
 import type { Category, Cluster, Extension, ExtensionVersion, InstallPlan, Repository } from "../components/kubesphere/types";
@@ -71,17 +74,6 @@ export interface CliContext {
   warnings: string[];
 }
 
-function describeApiError(e: unknown): { code?: number; message: string } {
-  const err = e as { code?: number; body?: unknown; message?: string; cause?: { code?: string; message?: string } };
-  let message = err.message ?? String(e);
-  try {
-    const body = typeof err.body === "string" ? JSON.parse(err.body) : err.body;
-    if (body && typeof body === "object" && "message" in body) message = String((body as { message: unknown }).message);
-  } catch { /* body was not JSON */ }
-  if (err.cause?.code) message += ` (${err.cause.code})`;
-  return { code: typeof err.code === "number" ? err.code : undefined, message };
-}
-
 /** A catalog whose read failures are `UnreachableError`s (exit 3) rather than plain errors. */
 class GuardedCatalog implements Catalog {
   constructor(private readonly inner: Catalog) {}
@@ -90,7 +82,7 @@ class GuardedCatalog implements Catalog {
     try {
       return await fn();
     } catch (e) {
-      throw new UnreachableError(`cannot read ${what} from ${this.inner.description}: ${describeApiError(e).message}`);
+      throw new UnreachableError(`cannot read ${what} from ${this.inner.description}: ${(e as Error).message}`);
     }
   }
   extensionVersions(): Promise<ExtensionVersion[]> { return this.guard("ExtensionVersions", () => this.inner.extensionVersions()); }
@@ -102,51 +94,38 @@ class GuardedCatalog implements Catalog {
   hostVersions(): Promise<HostVersions> { return this.guard("the host versions", () => this.inner.hostVersions()); }
 }
 
-/** Live Job/pod/log reads through `@kubernetes/client-node`. */
+/** Live Job/pod/log reads through the shared Kubernetes layer (bounded requests, one error vocabulary). */
 export class KubeLiveReads implements LiveReads {
-  private readonly batch: k8s.BatchV1Api;
-  private readonly core: k8s.CoreV1Api;
-
-  constructor(private readonly kc: k8s.KubeConfig) {
-    this.batch = kc.makeApiClient(k8s.BatchV1Api);
-    this.core = kc.makeApiClient(k8s.CoreV1Api);
-  }
+  /** @param client the API access of the live catalog. */
+  constructor(private readonly client: KubeClient) {}
 
   private fail(what: string, e: unknown): never {
-    const { code, message } = describeApiError(e);
-    const server = this.kc.getCurrentCluster()?.server;
-    if (code === 401 || code === 403) {
-      throw new UnreachableError(`not allowed to read ${what} on ${server}: ${message}; the identity needs get/list on it`);
+    const err = e instanceof KubeApiError ? e : undefined;
+    if (err && (err.kind === "unauthorized" || err.kind === "forbidden")) {
+      throw new UnreachableError(`not allowed to read ${what}: ${err.message}; the identity needs get/list on it`);
     }
-    throw new UnreachableError(`cannot read ${what} on ${server}: ${message}`);
+    throw new UnreachableError(`cannot read ${what}: ${(e as Error).message}`);
   }
 
   async job(namespace: string, name: string): Promise<JobInfo | undefined> {
-    let job: k8s.V1Job;
+    let job;
     try {
-      job = await this.batch.readNamespacedJob({ name, namespace });
+      job = await this.client.callOrUndefined(`GET jobs/${name} -n ${namespace}`, (o) => this.client.batch.readNamespacedJob({ name, namespace }, o));
     } catch (e) {
-      if (describeApiError(e).code === 404) return undefined;
       return this.fail(`Job ${namespace}/${name}`, e);
     }
-    const conds = job.status?.conditions ?? [];
-    const failedCond = conds.find((c) => c.type === "Failed" && c.status === "True");
-    const completions = job.spec?.completions ?? 1;
-    const complete = conds.some((c) => c.type === "Complete" && c.status === "True") || (job.status?.succeeded ?? 0) >= completions;
-    const failed = failedCond !== undefined || (job.status?.failed ?? 0) > (job.spec?.backoffLimit ?? 6);
-    const iso = (t: Date | string | undefined) => (t === undefined ? undefined : t instanceof Date ? t.toISOString() : String(t));
+    if (!job) return undefined;
+    const st = jobStatusOf(job);
     return {
-      name, namespace, complete, failed,
-      startTime: iso(job.status?.startTime),
-      finishedTime: iso(job.status?.completionTime) ?? iso(failedCond?.lastTransitionTime),
-      failureMessage: failedCond?.message,
-      action: job.metadata?.annotations?.["executor.kubesphere.io/action"],
+      name, namespace, complete: st.complete, failed: st.failed, startTime: st.startTime, finishedTime: st.finishedTime,
+      failureMessage: st.failureMessage, action: st.action,
     };
   }
 
   async podsOfJob(namespace: string, job: string): Promise<PodInfo[]> {
     try {
-      const pods = await this.core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` });
+      const pods = await this.client.call(`LIST pods -n ${namespace} -l job-name=${job}`, (o) =>
+        this.client.core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` }, o));
       return pods.items.map((p) => ({
         name: p.metadata?.name ?? "",
         phase: p.status?.phase,
@@ -160,7 +139,7 @@ export class KubeLiveReads implements LiveReads {
 
   async podLog(namespace: string, pod: string, container: string, tailLines: number): Promise<string> {
     try {
-      return String(await this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines }));
+      return await readContainerLog(this.client, namespace, pod, container, tailLines);
     } catch (e) {
       return this.fail(`the log of ${namespace}/${pod} (container ${container})`, e);
     }
@@ -225,19 +204,24 @@ export function createContext(values: OptionValues, environment: ContextEnvironm
     }
   }
   const context = str(values, "context");
-  let kc: k8s.KubeConfig;
-  try {
-    kc = loadKubeConfig({ kubeconfig, context });
-  } catch (e) {
-    const message = (e as Error).message;
-    if (/has no context/.test(message)) throw new UsageError(`--context: ${message}`);
-    throw new UnreachableError(`${message}; or work offline with --catalog DIR|index.yaml`);
-  }
+  const requestTimeoutMs = requestTimeoutFrom(values);
   let live: LiveCatalog;
   try {
-    live = new LiveCatalog({ kubeconfig, context, ...hostOverrides });
+    live = new LiveCatalog({ kubeconfig, kubeconfigSource: `--kubeconfig ${kubeconfigPath}`, context, requestTimeoutMs, ...hostOverrides });
   } catch (e) {
-    throw new UnreachableError((e as Error).message);
+    if (e instanceof KubeconfigError && e.problem === "context") throw new UsageError(`--context: ${e.message}`);
+    throw new UnreachableError(`${(e as Error).message}; or work offline with --catalog DIR|index.yaml`);
   }
-  return { catalog: new GuardedCatalog(live), offline: false, live: new KubeLiveReads(kc), hostOverrides, warnings: [] };
+  return { catalog: new GuardedCatalog(live), offline: false, live: new KubeLiveReads(live.kubeClient), hostOverrides, warnings: [] };
+}
+
+/** `--request-timeout SECONDS` (default 15 s). @throws UsageError */
+function requestTimeoutFrom(values: OptionValues): number {
+  const text = str(values, "request-timeout");
+  if (text === undefined) return DEFAULT_REQUEST_TIMEOUT_MS;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) {
+    throw new UsageError(`--request-timeout ${JSON.stringify(text)}: give a number of seconds greater than 0 and at most 3600, e.g. 15`);
+  }
+  return Math.round(n * 1000);
 }

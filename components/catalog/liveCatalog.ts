@@ -23,6 +23,8 @@ export interface LiveCatalogOptions extends KubeClientOptions {
   kubeconfig?: string;
   /** Context to use instead of the kubeconfig's current context. */
   context?: string;
+  /** How messages name the kubeconfig text (e.g. `--kubeconfig ./dev.yaml`); never its content. */
+  kubeconfigSource?: string;
   /** Overrides the discovered KubeSphere version. */
   ksVersion?: string;
   /** Overrides the discovered Kubernetes version. */

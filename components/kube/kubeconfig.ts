@@ -16,6 +16,8 @@ export interface KubeconfigInput {
   kubeconfig?: string;
   /** Context to use instead of the kubeconfig's current context. */
   context?: string;
+  /** How messages name `kubeconfig` text (e.g. `--kubeconfig ./dev.yaml`). Defaults to `kubeconfig argument`. */
+  kubeconfigSource?: string;
 }
 
 /** The kubeconfig could not be used. The message names the source (and line), never the content. */
@@ -77,7 +79,7 @@ function safeReason(e: unknown): string {
 export function loadKubeConfig(input: KubeconfigInput = {}, env: NodeJS.ProcessEnv = process.env): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   const fromText = input.kubeconfig !== undefined && input.kubeconfig.trim() !== "";
-  const source = fromText ? "kubeconfig argument" : defaultKubeconfigSource(env);
+  const source = fromText ? input.kubeconfigSource ?? "kubeconfig argument" : defaultKubeconfigSource(env);
   try {
     if (fromText) kc.loadFromString(input.kubeconfig!);
     else kc.loadFromDefault();

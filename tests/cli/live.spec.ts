@@ -227,7 +227,7 @@ describe("kubesphere-ext against the local fake API server", function () {
       await start();
       const r = await runCli(["catalog", "--kubeconfig", kubeconfig, "--context", "prod"]);
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.include('kubeconfig has no context "prod"; contexts: simulator');
+      expect(r.stderr).to.include(`--context: the kubeconfig (--kubeconfig ${kubeconfig}) has no context "prod"; contexts: simulator`);
     });
   });
 
