@@ -3,7 +3,6 @@
  * their extensions, the versions of one extension with host fit and recommendation, and a clear
  * "no such extension" error worded exactly as `resolveExtension` words it.
  */
-import * as semver from "semver";
 import type { Catalog, HostVersions } from "../components/catalog/catalog";
 import { versionsOf } from "../components/catalog/catalog";
 import { ANNOTATION_SPEC_SOURCE } from "../components/catalog/museumIndex";
@@ -12,6 +11,7 @@ import type { Extension, ExtensionVersion, ExternalDependency } from "../compone
 import { LABEL_CATEGORY } from "../components/kubesphere/types";
 import { ExtensionResolutionError } from "../components/resolve/errors";
 import { resolveExtension } from "../components/resolve/resolve";
+import { sortVersions } from "../components/semver/masterminds";
 
 /** Name used for extensions that carry no category label. */
 export const UNCATEGORIZED = "uncategorized";
@@ -50,17 +50,8 @@ export function english(locale: Record<string, string> | undefined): string | un
   return locale.en ?? locale.zh ?? Object.values(locale)[0];
 }
 
-/** Versions sorted ascending by semver (unparsable ones last, by text). */
-export function sortVersions(versions: string[]): string[] {
-  return [...versions].sort((a, b) => {
-    const va = semver.valid(a);
-    const vb = semver.valid(b);
-    if (va && vb) return semver.compare(va, vb);
-    if (va) return -1;
-    if (vb) return 1;
-    return a.localeCompare(b);
-  });
-}
+/** Versions sorted ascending (unparsable ones last, by text): the Masterminds ordering resolution uses. */
+export { sortVersions };
 
 function versionOf(ev: ExtensionVersion): string {
   return ev.spec.version ?? ev.metadata.name;

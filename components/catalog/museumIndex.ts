@@ -17,12 +17,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import * as YAML from "yaml";
+import { decodeUtf8Strictly, parseYamlSafely } from "../config/safeYaml";
 import type { Extension, ExtensionVersion, ExtensionVersionSpec, Repository } from "../kubesphere/types";
 import { KS_API_VERSION, LABEL_CATEGORY, LABEL_EXTENSION_REF, LABEL_REPOSITORY_REF } from "../kubesphere/types";
 import { compareVersions, parseVersion } from "../semver/masterminds";
 import { recommendedVersion } from "./recommendedVersion";
 import { ClusterFacts, readYamlDocuments, StaticCatalog } from "./staticCatalog";
+import { describeInvalid, validateCatalogObjects } from "./validate";
 
 /** Name of the Repository that ks-core creates for the museum. */
 export const DEFAULT_MUSEUM_REPOSITORY = "extensions-museum";
@@ -147,9 +148,9 @@ function omitEmpty(value: unknown): boolean {
  *   decoder fails, which makes KubeSphere drop the version)
  */
 export function decodeExtensionYaml(text: string, source = "extension.yaml"): ExtensionVersionSpec {
-  const doc = YAML.parseDocument(text);
-  if (doc.errors.length > 0) throw new Error(`${source}: invalid YAML: ${doc.errors[0].message.split("\n")[0]}`);
-  const value = doc.toJS() as unknown;
+  const docs = parseYamlSafely(text, source);
+  if (docs.length > 1) throw new Error(`${source}: holds ${docs.length} YAML documents; extension.yaml is one mapping`);
+  const value = docs[0];
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error(`${source}: not a YAML mapping`);
   const spec: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
@@ -240,7 +241,7 @@ export function specFromChartArchive(data: Buffer, chart: string): { spec?: Exte
   if (!ext) return { dropped: `${root}/extension.yaml is missing from the archive, so spec.version stays empty` };
   let spec: ExtensionVersionSpec;
   try {
-    spec = decodeExtensionYaml(ext.toString("utf8"), `${root}/extension.yaml`);
+    spec = decodeExtensionYaml(decodeUtf8Strictly(ext, `${root}/extension.yaml`), `${root}/extension.yaml`);
   } catch (e) {
     return { dropped: (e as Error).message };
   }
@@ -391,6 +392,8 @@ export function museumIndexObjects(
     });
     versions.push(...ascending);
   }
+  // What the static catalog will set aside (and resolution will name) is said here too, at load time.
+  warnings.push(...validateCatalogObjects(versions, source, "ExtensionVersion").invalid.map(describeInvalid));
   if (indexOnly.length > 0) {
     warnings.push(`${source}: no chart archive found for ${indexOnly.length} version(s) (${indexOnly.slice(0, 5).join(", ")}` +
       `${indexOnly.length > 5 ? ", ..." : ""}); their spec comes from the index alone, so ksVersion, namespace, ` +
@@ -406,18 +409,15 @@ function readIndex(pathOrText: string): { index: unknown; source: string; dir?: 
     let file = pathOrText;
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.yaml");
     if (!fs.existsSync(file)) throw new Error(`museum index ${pathOrText} does not exist`);
-    return { index: parseIndexText(fs.readFileSync(file, "utf8"), file), source: file, dir: path.dirname(file) };
+    return { index: parseIndexText(decodeUtf8Strictly(fs.readFileSync(file), file), file), source: file, dir: path.dirname(file) };
   }
   return { index: parseIndexText(pathOrText, "museum index"), source: "the museum index" };
 }
 
 function parseIndexText(text: string, source: string): unknown {
-  const doc = YAML.parseDocument(text, { uniqueKeys: false });
-  if (doc.errors.length > 0) {
-    const line = doc.errors[0].linePos?.[0]?.line;
-    throw new Error(`${source}${line ? `:${line}` : ""}: invalid YAML: ${doc.errors[0].message.split("\n")[0]}`);
-  }
-  return doc.toJS({ maxAliasCount: 1000 });
+  // Helm indexes can carry duplicate keys; the last one wins, as in Go's YAML decoder.
+  const docs = parseYamlSafely(text, source, { uniqueKeys: false });
+  return docs[0];
 }
 
 /**
@@ -453,7 +453,12 @@ export interface LoadedCatalogSource {
 
 function isIndexFile(file: string): boolean {
   if (!/\.ya?ml$/i.test(file)) return false;
-  const head = fs.readFileSync(file, "utf8");
+  let head: string;
+  try {
+    head = decodeUtf8Strictly(fs.readFileSync(file), file);
+  } catch {
+    return false; // read as YAML objects, which refuses it with the file's name
+  }
   if (!/^entries\s*:/m.test(head)) return false;
   try {
     return isMuseumIndex(parseIndexText(head, file));
@@ -483,7 +488,7 @@ export function loadCatalogSource(paths: string | string[], facts: ClusterFacts 
       : [p];
     for (const file of files) {
       if (isIndexFile(file)) {
-        const r = museumIndexObjects(parseIndexText(fs.readFileSync(file, "utf8"), file),
+        const r = museumIndexObjects(parseIndexText(decodeUtf8Strictly(fs.readFileSync(file), file), file),
           { source: file, chartsDir: path.dirname(file), ...options }, facts);
         objects.push(...r.objects);
         warnings.push(...r.warnings);

@@ -5,8 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
-import type { Catalog, HostVersions } from "./catalog";
+import { decodeUtf8Strictly, parseYamlSafely } from "../config/safeYaml";
+import type { Catalog, HostVersions, InvalidCatalogObject } from "./catalog";
+import { validateCatalogObjects } from "./validate";
 import {
   Category,
   Cluster,
@@ -52,7 +53,10 @@ export interface ClusterFacts {
 
 type AnyObject = { apiVersion?: string; kind?: string; metadata?: { name?: string }; [k: string]: unknown };
 
-/** Reads every YAML document from files and directories (`*.yaml`/`*.yml`, sorted, not recursive). */
+/**
+ * Reads every YAML document from files and directories (`*.yaml`/`*.yml`, sorted, not recursive).
+ * A file that is not UTF-8, does not parse, or is a YAML bomb is refused with its name.
+ */
 export function readYamlDocuments(paths: string[]): AnyObject[] {
   const docs: AnyObject[] = [];
   for (const p of paths) {
@@ -60,24 +64,21 @@ export function readYamlDocuments(paths: string[]): AnyObject[] {
     const files = stat.isDirectory()
       ? fs.readdirSync(p).filter((f) => /\.ya?ml$/i.test(f)).sort().map((f) => path.join(p, f))
       : [p];
-    for (const file of files) docs.push(...parseYamlDocuments(fs.readFileSync(file, "utf8"), file));
+    for (const file of files) docs.push(...parseYamlDocuments(decodeUtf8Strictly(fs.readFileSync(file), file), file));
   }
   return docs;
 }
 
-/** Parses a multi-document YAML text; `List` objects are flattened into their items. */
+/**
+ * Parses a multi-document YAML text; `List` objects are flattened into their items. Anchors and
+ * aliases are accepted in any number; exponential alias expansion is refused (`safeYaml.ts`).
+ */
 export function parseYamlDocuments(text: string, source = "<yaml>"): AnyObject[] {
   const out: AnyObject[] = [];
-  for (const doc of YAML.parseAllDocuments(text)) {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      const line = e.linePos?.[0]?.line;
-      throw new Error(`${source}${line ? `:${line}` : ""}: invalid YAML: ${e.message.split("\n")[0]}`);
-    }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  for (const value of parseYamlSafely(text, source)) {
     if (value === null || value === undefined) continue;
     const obj = value as AnyObject;
-    if (obj.kind !== undefined && obj.kind.endsWith("List") && Array.isArray(obj.items)) {
+    if (obj && typeof obj === "object" && typeof obj.kind === "string" && obj.kind.endsWith("List") && Array.isArray(obj.items)) {
       out.push(...(obj.items as AnyObject[]));
     } else {
       out.push(obj);
@@ -105,6 +106,7 @@ export class StaticCatalog implements Catalog {
   private readonly clusterObjs: Cluster[] = [];
   private readonly plans: InstallPlan[] = [];
   private readonly versions: HostVersions;
+  private readonly invalid: InvalidCatalogObject[];
 
   /**
    * @param documents KubeSphere objects (ExtensionVersion, Extension, Category, Repository, Cluster,
@@ -114,9 +116,10 @@ export class StaticCatalog implements Catalog {
    */
   constructor(documents: unknown[], facts: ClusterFacts = {}, description = "a static catalog") {
     this.description = description;
-    for (const raw of documents) {
-      const d = raw as AnyObject;
-      if (!d || typeof d !== "object" || !d.metadata?.name) continue;
+    // Malformed objects are set aside here, so every reader sees well-formed objects only.
+    const { valid, invalid } = validateCatalogObjects<AnyObject>(documents, description);
+    this.invalid = invalid;
+    for (const d of valid) {
       const copy = structuredClone(d) as never;
       switch (d.kind) {
         case "ExtensionVersion": this.evs.push(copy); break;
@@ -178,4 +181,5 @@ export class StaticCatalog implements Catalog {
   async clusters(): Promise<Cluster[]> { return this.clusterObjs; }
   async installPlans(): Promise<InstallPlan[]> { return this.plans; }
   async hostVersions(): Promise<HostVersions> { return this.versions; }
+  async invalidObjects(): Promise<InvalidCatalogObject[]> { return this.invalid; }
 }

@@ -7,9 +7,10 @@
 import type { Catalog, HostVersions, InvalidCatalogObject } from "../catalog/catalog";
 import { ANNOTATION_MANAGED_BY_STACK } from "../kubesphere/annotations";
 import { matchesSelector, targetClusters } from "../kubesphere/clusters";
+import { SELECTOR_OPERATORS } from "../kubesphere/labelSelector";
 import type { Cluster, Extension, ExtensionVersion, InstallPlan, Repository } from "../kubesphere/types";
 import { LABEL_EXTENSION_REF, LABEL_REPOSITORY_REF } from "../kubesphere/types";
-import { checkConstraint, compareVersions, parseConstraint, satisfies, stripVendorSuffix } from "../semver/masterminds";
+import { checkConstraint, compareVersions, satisfies, sortVersions, stripVendorSuffix } from "../semver/masterminds";
 import { fieldPath } from "./input";
 import type { CheckedRequest } from "./requestChecks";
 import type { DependencyResolution } from "./types";
@@ -44,18 +45,6 @@ export async function readCatalog(catalog: Catalog): Promise<{ snapshot?: Catalo
 }
 
 const DEFAULT_REPOSITORY_DEPTH = 3;
-
-/** Versions sorted by Masterminds precedence; text that is not a version sorts after, by text. */
-export function sortVersions(versions: string[]): string[] {
-  const parses = (v: string): boolean => { try { compareVersions(v, v); return true; } catch { return false; } };
-  return [...versions].sort((a, b) => {
-    const pa = parses(a);
-    const pb = parses(b);
-    if (pa && pb) return compareVersions(a, b);
-    if (pa !== pb) return pa ? -1 : 1;
-    return a.localeCompare(b);
-  });
-}
 
 function lowerThan(a: string, b: string): boolean {
   try { return compareVersions(a, b) < 0; } catch { return false; }
@@ -345,10 +334,8 @@ function checkPlacement(snap: CatalogSnapshot, checked: CheckedRequest, ctx: Cat
     selected = cs.clusters.filter((c) => known.includes(c));
     placementText = `clusters ${quoteList(cs.clusters)}`;
   } else if (cs.clusterSelector !== undefined) {
-    let valid = true;
-    try {
-      for (const e of cs.clusterSelector.matchExpressions ?? []) if (!["In", "NotIn", "Exists", "DoesNotExist"].includes(e.operator)) valid = false;
-    } catch { valid = false; }
+    // A selector with a bad operator is reported by the request checks; it selects nothing here.
+    const valid = (cs.clusterSelector.matchExpressions ?? []).every((e) => (SELECTOR_OPERATORS as readonly string[]).includes(e.operator));
     selected = valid ? snap.clusters.filter((c) => matchesSelector(c.metadata.labels, cs.clusterSelector!)).map((c) => c.metadata.name) : [];
     placementText = `clusterSelector ${JSON.stringify(cs.clusterSelector)}`;
     if (valid && selected.length === 0 && cs.allowNoClusters !== true) {
@@ -382,9 +369,4 @@ function checkPlacement(snap: CatalogSnapshot, checked: CheckedRequest, ctx: Cat
       `not selected by the placement (${placementText}${selected.length > 0 ? `, which selects ${quoteList(selected)}` : ", which selects no cluster"}); ` +
       "add them to the placement or remove their overrides");
   }
-}
-
-/** True when a Masterminds range parses (for catalog validation messages). */
-export function rangeParses(range: string): boolean {
-  try { parseConstraint(range); return true; } catch { return false; }
 }

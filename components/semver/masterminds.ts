@@ -864,3 +864,23 @@ export function stripVendorSuffix(gitVersion: string): string | undefined {
   if (!v || v.prerelease === "") return undefined;
   return `${gitVersion.startsWith("v") ? "v" : ""}${v.major}.${v.minor}.${v.patch}`;
 }
+
+/**
+ * Versions sorted ascending by Masterminds precedence; text that is not a version sorts after the
+ * versions, by text. The one version ordering used for listing versions in messages and views.
+ *
+ * @param versions version texts (loose forms such as `v1.2` are accepted, as Masterminds accepts them)
+ */
+export function sortVersions(versions: string[]): string[] {
+  const parsed = new Map<string, MVersion | undefined>();
+  for (const v of versions) {
+    try { parsed.set(v, parseVersion(v)); } catch { parsed.set(v, undefined); }
+  }
+  return [...versions].sort((a, b) => {
+    const pa = parsed.get(a);
+    const pb = parsed.get(b);
+    if (pa && pb) return compareVersions(pa, pb) || a.localeCompare(b);
+    if (pa || pb) return pa ? -1 : 1;
+    return a.localeCompare(b);
+  });
+}

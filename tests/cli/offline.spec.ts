@@ -180,7 +180,7 @@ describe("kubesphere-ext against the static fixture", () => {
       expect(out.extension).to.equal("network");
       expect(out.problems).to.have.length(2);
       expect(out.problems[0]).to.match(/requires KubeSphere >=4\.2\.0-0 \(ksVersion\) but the host runs v4\.1\.3.*versions that fit this host: 1\.1\.0/);
-      expect(out.problems[1]).to.match(/names cluster\(s\) that do not exist: nowhere/);
+      expect(out.problems[1]).to.match(/names cluster\(s\) that do not exist: "nowhere"/);
       const expected = await resolveExtension(fixtureCatalog({ clusters: undefined }), { name: "network", version: "1.3.0", clusterScheduling: { clusters: ["nowhere"] } }).catch((e) => e);
       expect(out.problems).to.deep.equal(expected.problems.map((p: string) => p.replace(/, member1, member2/, "")));
       const asYaml = await runCli(["plan", "network@1.3.0", ...OFFLINE, "--clusters", "nowhere", "-o", "yaml"]);
