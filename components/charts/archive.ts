@@ -88,9 +88,14 @@ export async function readArchive(
   });
   const source = Readable.from([data]);
   source.pipe(gunzip).pipe(extract);
+  // pipe() does not forward errors: a gzip failure must end the tar reader too, or it waits forever.
+  let gzipFailure: ChartArchiveError | undefined;
+  gunzip.on("error", (e) => {
+    gzipFailure = bomb ?? fail(`cannot be decompressed: ${e.message}`);
+    extract.destroy(gzipFailure);
+  });
   const done = new Promise<void>((resolve, reject) => {
-    gunzip.on("error", (e) => reject(bomb ?? fail(`cannot be decompressed: ${e.message}`)));
-    extract.on("error", (e) => reject(e instanceof ChartArchiveError ? e : bomb ?? fail(`is not a valid tar archive: ${e.message}`)));
+    extract.on("error", (e) => reject(e instanceof ChartArchiveError ? e : gzipFailure ?? fail(`is not a valid tar archive: ${e.message}`)));
     extract.on("finish", resolve);
   });
   // Keep `done` from being reported as unhandled while entries are read below.
@@ -124,6 +129,7 @@ export async function readArchive(
     gunzip.destroy();
     extract.destroy();
     if (bomb) throw bomb;
+    if (gzipFailure) throw gzipFailure;
     if (e instanceof ChartArchiveError) throw e;
     throw fail(`is not a valid tar archive: ${(e as Error).message}`);
   }

@@ -118,7 +118,8 @@ export async function checkChartConfig(input: ChartConfigCheckInput): Promise<Ch
   const final = input.strict
     ? findings.map((f) => (f.severity === "warning" ? { ...f, severity: "error" as const, message: `${f.message} (strictConfig)` } : f))
     : findings;
-  final.sort((a, b) => (a.cluster ?? "").localeCompare(b.cluster ?? "") || (a.line ?? 0) - (b.line ?? 0) || a.path.localeCompare(b.path));
+  const rank = { error: 0, warning: 1, info: 2 };
+  final.sort((a, b) => (a.cluster ?? "").localeCompare(b.cluster ?? "") || (a.line ?? 0) - (b.line ?? 0) || rank[a.severity] - rank[b.severity] || a.path.localeCompare(b.path));
   return { checked: true, sourceDescription: load.from, findings: final, ...(notes.length ? { note: notes.join("; ") } : {}) };
 }
 
