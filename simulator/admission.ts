@@ -1,5 +1,5 @@
 /**
- * What the API server does to an InstallPlan before storing it (BEHAVIOR §3):
+ * What the API server does to an InstallPlan before storing it (docs/kubesphere-behavior.md §3):
  *
  * 1. structural-schema defaulting: `spec.upgradeStrategy` defaults to `Manual` (§3.2);
  * 2. the mutating webhook `installplans.kubesphere.io`: per-line trailing-whitespace trim of

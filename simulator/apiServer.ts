@@ -7,7 +7,7 @@
  * ```ts
  * import { FakeKubeApiServer, loadCatalogInto, kubeconfigFor } from "../../simulator";
  * const server = await FakeKubeApiServer.start();          // 127.0.0.1:<random port>
- * loadCatalogInto(server.store);                             // shared/kubesphere/catalog + clusters
+ * loadCatalogInto(server.store);                             // the shipped v4.1.3 catalog + clusters
  * const kc = new k8s.KubeConfig(); kc.loadFromString(kubeconfigFor(server));
  * const api = kc.makeApiClient(k8s.CustomObjectsApi);
  * await api.listClusterCustomObject({ group: "kubesphere.io", version: "v1alpha1", plural: "extensions" });

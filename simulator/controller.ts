@@ -1,6 +1,6 @@
 /**
  * A deterministic model of KubeSphere's InstallPlan controller (`installplan_controller.go`),
- * written from BEHAVIOR.md §2, §4 B and §5. It watches InstallPlans, Jobs, ExtensionVersions and
+ * written from docs/kubesphere-behavior.md §2, §4 B and §5. It watches InstallPlans, Jobs, ExtensionVersions and
  * Clusters through a {@link SimKubeClient}, keeps Helm releases in a {@link HelmReleases} model,
  * and runs helm executor Jobs with a {@link HelmExecutorSimulator}.
  *
@@ -78,7 +78,7 @@ export interface ControllerSimulatorOptions {
   faults?: ExecutorFault[];
   /**
    * Member clusters whose API cannot be reached: reading their agent release fails, so every
-   * reconcile that gets to them errors and is retried with backoff (BEHAVIOR §2.4 step 2, §5).
+   * reconcile that gets to them errors and is retried with backoff (docs/kubesphere-behavior.md §2.4 step 2, §5).
    */
   unreachableClusters?: string[];
   /** Name of the Cluster object that is the host (default `host`). */

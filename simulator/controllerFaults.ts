@@ -1,6 +1,6 @@
 /**
  * Faults the controller simulator can inject into helm executor runs, selected per extension,
- * version, cluster and action. They reproduce the failure modes of BEHAVIOR §6:
+ * version, cluster and action. They reproduce the failure modes of docs/kubesphere-behavior.md §6:
  *
  * - `fail`: the helm command fails. By default Helm first records a failed revision (the plan's
  *   message is then Helm's description, e.g. `Release "devops" failed: context deadline
@@ -8,7 +8,7 @@
  *   error, kubeVersion mismatch) and the message is the Job condition's "Job has reached the
  *   specified backoff limit". The pod log holds a realistic `helm --debug` transcript. A failing
  *   uninstall is a failing pre-delete hook: the release is left untouched and the plan ends
- *   `UninstallFailed` (BEHAVIOR §5 step 9).
+ *   `UninstallFailed` (docs/kubesphere-behavior.md §5 step 9).
  * - `clockSkew`: the helm pod's clock is `skewSeconds` off (negative = behind). With the clock
  *   behind, `last_deployed` is earlier than the `Installing` history entry, so success is
  *   discarded and the plan stays `Installing`/`Upgrading` for ever (§6.3).
@@ -19,7 +19,7 @@
  * - `chartFail`: loading the chart fails in the controller, before any Job (§2.5 step 2, §6.4):
  *   `InstallFailed`/`UpgradeFailed` with "Failed to install extension: <error>" (agents: "failed to
  *   upgrade extension: <error>"), `configHash`/`version`/`jobName` unchanged, and therefore the
- *   tight `Preparing ↔ …Failed` retry loop BEHAVIOR infers. Use `times` to end the loop, or
+ *   tight `Preparing ↔ …Failed` retry loop docs/kubesphere-behavior.md §6.4 infers. Use `times` to end the loop, or
  *   `settle({ until })` to stop inside it.
  *
  * Cluster unschedulability is not an executor fault: set it on the Cluster object

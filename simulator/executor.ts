@@ -1,6 +1,6 @@
 /**
  * Simulates what happens to a helm executor Job after the controller created it: the Job
- * controller's Pod, the kubelet running it, and `helm` inside (BEHAVIOR §2.10):
+ * controller's Pod, the kubelet running it, and `helm` inside (docs/kubesphere-behavior.md §2.10):
  *
  * 1. after `podStartMs`: a Pod `<job>-<5 chars>` labelled `job-name`/`controller-uid` (the pod
  *    template itself has no labels) starts Running, the Job gets `active: 1`, and Helm records
@@ -180,7 +180,7 @@ export class HelmExecutorSimulator {
     if (!(fail?.beforeRelease)) {
       if (run.action === "uninstall") {
         // A failing uninstall is modelled as a failing pre-delete hook: Helm returns before it
-        // records the `uninstalling` status, so the release stays as it was (BEHAVIOR §5 step 9).
+        // records the `uninstalling` status, so the release stays as it was (docs/kubesphere-behavior.md §5 step 9).
         if (!fail) this.releases.beginUninstall(run.release);
       } else {
         try {

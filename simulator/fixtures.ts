@@ -103,7 +103,7 @@ export interface ClusterFixtureOptions {
 
 /**
  * A Cluster object. The host is named `host` and labelled `cluster-role.kubesphere.io/host: ""`
- * and `kubesphere.io/managed: "true"` (BEHAVIOR §1.7); members get `cluster-role.kubesphere.io/member`.
+ * and `kubesphere.io/managed: "true"` (docs/kubesphere-behavior.md §1.7); members get `cluster-role.kubesphere.io/member`.
  */
 export function clusterFixture(name: string, role: "host" | "member", options: ClusterFixtureOptions = {}): Cluster {
   const labels: Record<string, string> = { "kubesphere.io/managed": "true", ...(options.labels ?? {}) };
@@ -173,7 +173,7 @@ export function loadCatalogInto(store: ObjectStore, options: LoadCatalogOptions 
 
 /**
  * Sets a Cluster's `Ready` and/or `Schedulable` conditions in the store (the controller treats a
- * cluster as schedulable when Ready=True and not Schedulable=False, BEHAVIOR §1.7).
+ * cluster as schedulable when Ready=True and not Schedulable=False, docs/kubesphere-behavior.md §1.7).
  */
 export function setClusterConditions(store: ObjectStore, name: string, conditions: { ready?: boolean; schedulable?: boolean }): KubeObject {
   const cluster = store.mustGet("clusters", name);

@@ -1,5 +1,5 @@
 /**
- * A model of the Helm release records the InstallPlan controller reads (BEHAVIOR §2.4, §2.10):
+ * A model of the Helm release records the InstallPlan controller reads (docs/kubesphere-behavior.md §2.4, §2.10):
  * per cluster, namespace and release name, a list of revisions with status, chart version,
  * `last_deployed` (the helm pod's clock when the operation started) and description.
  *

@@ -17,7 +17,7 @@
  *
  * const clock = new ManualClock();
  * const server = await FakeKubeApiServer.start({ clock });
- * loadCatalogInto(server.store, { members: ["member1"] });       // shared/kubesphere/catalog + Clusters
+ * loadCatalogInto(server.store, { members: ["member1"] });       // the shipped v4.1.3 catalog + Clusters
  * const sim = await ControllerSimulator.start({
  *   store: server.store,
  *   faults: [{ effect: "fail", extension: "devops", cluster: "member1" }],

@@ -1,6 +1,6 @@
 /**
  * Deterministic random names. The helm executor names Jobs `helm-<action>-<release>-<6 chars>`
- * from the alphabet of `k8s.io/apimachinery/pkg/util/rand` (BEHAVIOR §2.10); the simulator draws
+ * from the alphabet of `k8s.io/apimachinery/pkg/util/rand` (docs/kubesphere-behavior.md §2.10); the simulator draws
  * them from a seeded generator so runs are reproducible.
  */
 

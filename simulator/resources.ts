@@ -1,7 +1,7 @@
 /**
  * The resource kinds the in-memory API server serves, with the facts discovery and the store
  * need: group/version, plural, kind, scope, kubectl categories and whether the kind has a status
- * subresource (it decides when `metadata.generation` moves; BEHAVIOR §1.1).
+ * subresource (it decides when `metadata.generation` moves; docs/kubesphere-behavior.md §1.1).
  */
 
 /** Description of one served resource. */

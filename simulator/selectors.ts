@@ -106,7 +106,7 @@ export function matchesFields(requirements: Requirement[], obj: unknown): boolea
 /**
  * Matches a `metav1.LabelSelector`. An empty selector (`{}`) matches everything, as in
  * `metav1.LabelSelectorAsSelector`; `undefined` is the caller's business (the controller treats a
- * nil selector as "no clusters", BEHAVIOR §2.9).
+ * nil selector as "no clusters", docs/kubesphere-behavior.md §2.9).
  */
 export function matchesLabelSelector(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
   return matchesSelector(labels, selector);

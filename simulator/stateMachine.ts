@@ -1,5 +1,5 @@
 /**
- * The InstallPlan controller's pure rules, written from BEHAVIOR.md §2 (no I/O):
+ * The InstallPlan controller's pure rules, written from docs/kubesphere-behavior.md §2 (no I/O):
  *
  * - {@link setState}: the single transition function with the history appender of §2.2
  *   (time rounded to the second; same state or an earlier time refused; history sorted, capped
@@ -18,7 +18,7 @@ import { matchesLabelSelector } from "./selectors";
 import { InstallPlanState } from "../components/kubesphere/types";
 import { isSchedulable as isClusterSchedulable } from "../components/kubesphere/clusters";
 
-/** States the controller stores (BEHAVIOR §2.1). `Upgraded` is only an input of {@link setState}. */
+/** States the controller stores (docs/kubesphere-behavior.md §2.1). `Upgraded` is only an input of {@link setState}. */
 export const State = { ...InstallPlanState, Upgraded: "Upgraded" } as const;
 
 /** Cap of `stateHistory` (`MaxStateNum`). */

@@ -1,5 +1,5 @@
 /**
- * How the InstallPlan controller writes what it decided (BEHAVIOR §2.3 last paragraph, §4 B):
+ * How the InstallPlan controller writes what it decided (docs/kubesphere-behavior.md §2.3 last paragraph, §4 B):
  *
  * - {@link updateInstallPlanStatus} (`updateInstallPlan`, `IPC:529-557`): a fresh GET; when the
  *   labels, annotations or status differ from the controller's in-memory copy, all three are

@@ -7,7 +7,7 @@
  *   namespaced objects need their Namespace (NamespaceLifecycle);
  * - update: optimistic concurrency on `metadata.resourceVersion` (409 Conflict), `generation`
  *   bumped on every change outside `metadata` for kinds without a status subresource (all
- *   KubeSphere CRDs, BEHAVIOR §1.1) and on `spec` changes only for kinds with one (Pods, Jobs,
+ *   KubeSphere CRDs, docs/kubesphere-behavior.md §1.1) and on `spec` changes only for kinds with one (Pods, Jobs,
  *   whose status is then written through the `status` subresource);
  * - delete: objects with finalizers get `deletionTimestamp` and stay until the last finalizer is
  *   removed, which deletes them with a single DELETED event (carrying the object as last stored,
@@ -599,7 +599,7 @@ export class ObjectStore {
 /**
  * What kube-apiserver's Job strategy adds on create unless `spec.manualSelector` is true: a
  * selector on the Job's uid and the matching pod template labels (the Job controller's labels
- * that the executor pods carry, BEHAVIOR §2.10 "Pod labels").
+ * that the executor pods carry, docs/kubesphere-behavior.md §2.10 "Pod labels").
  */
 function defaultJobSelector(job: KubeObject): void {
   const spec = job.spec as { manualSelector?: boolean; selector?: unknown; template?: { metadata?: { labels?: Record<string, string> } } } | undefined;

@@ -1,6 +1,6 @@
 /**
  * Server-side printing (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`), which kubectl
- * asks for: NAME plus the CRD's printer columns (BEHAVIOR §1.1: Extension and InstallPlan show
+ * asks for: NAME plus the CRD's printer columns (docs/kubesphere-behavior.md §1.1: Extension and InstallPlan show
  * `State`, Cluster shows `Provider` and `Version`), and NAME plus AGE for kinds without columns.
  * Pure functions.
  */
