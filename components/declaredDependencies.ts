@@ -50,12 +50,15 @@ async function flatten(dependsOn: unknown): Promise<pulumi.Resource[]> {
   return pulumi.Resource.isInstance(v) ? [v] : [];
 }
 
-async function outputsOf(r: pulumi.Resource): Promise<{ type: string; outputs: DeclaringOutputs } | undefined> {
+async function outputsOf(r: pulumi.Resource, kubernetesProvider: pulumi.ProviderResource | undefined): Promise<{ type: string; outputs: DeclaringOutputs } | undefined> {
   const own = r as unknown as Record<string, unknown> & { __pulumiType?: string };
   const type = own.__pulumiType;
   if (type === EXTENSION_TYPE || type === EXTENSION_SET_TYPE) {
+    // An extension declared against another cluster (another Kubernetes provider) satisfies nothing here.
+    if ((r as pulumi.ComponentResource).getProvider("kubernetes::") !== kubernetesProvider) return undefined;
     // A component object of this program (TypeScript): read its outputs directly.
-    const read = async (k: string) => (pulumi.Output.isInstance(own[k]) ? settled(own[k] as pulumi.Output<unknown>) : own[k]);
+    // A dependency that failed to resolve reports its own error; here it just declares nothing.
+    const read = async (k: string) => (pulumi.Output.isInstance(own[k]) ? settled(own[k] as pulumi.Output<unknown>).catch(() => undefined) : own[k]);
     return { type, outputs: { extensionName: await read("extensionName"), version: await read("version"), versions: await read("versions") } };
   }
   const urn = await settled(r.urn);
@@ -69,14 +72,15 @@ async function outputsOf(r: pulumi.Resource): Promise<{ type: string; outputs: D
 }
 
 /**
- * The extensions stated in `dependsOn`, `name -> version`. Resolves to `undefined` when one of them
- * is not known yet (a preview whose versions come from other resources); callers then skip the
- * checks that need it rather than wait.
+ * The extensions stated in `dependsOn`, `name -> version`, that target the same cluster (the same
+ * Kubernetes provider object; references by URN carry no provider and count as stated). A component
+ * whose name or version is unknown (a preview fed by other resources) contributes nothing rather
+ * than making anyone wait.
  */
-export async function declaredInDependsOn(dependsOn: unknown): Promise<Record<string, string>> {
+export async function declaredInDependsOn(dependsOn: unknown, kubernetesProvider: pulumi.ProviderResource | undefined): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const r of await flatten(dependsOn)) {
-    const found = await outputsOf(r);
+    const found = await outputsOf(r, kubernetesProvider);
     if (!found) continue;
     for (const [n, v] of Object.entries(declaredBy(found.type, found.outputs))) if (out[n] === undefined) out[n] = v;
   }

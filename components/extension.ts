@@ -49,6 +49,11 @@ export interface ClusterSchedulingArgs {
   overrides?: pulumi.Input<{ [cluster: string]: pulumi.Input<{ [key: string]: any }> }>;
   /** Per-cluster Helm values as YAML text. A cluster may appear here or in `overrides`, not both. */
   overridesYaml?: pulumi.Input<{ [cluster: string]: pulumi.Input<string> }>;
+  /**
+   * Accept a placement that targets no cluster (an empty list or a selector matching nothing, which
+   * removes the agents from every cluster). Defaults to `false`: such a placement is an error.
+   */
+  allowNoClusters?: pulumi.Input<boolean>;
 }
 
 /** Arguments of `KubeSphereExtension`. */
@@ -276,7 +281,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       ? member.resolution
       : raw.apply(async (plain) => resolveForComponent(this, `extension ${JSON.stringify(typeof plain.name === "string" ? plain.name : name)}`,
         pick(plain, COMMON_ARG_KEYS), [pick(plain, EXTENSION_REQUEST_FIELDS)],
-        await declaredInDependsOn(opts.dependsOn), injectedCatalog, stack));
+        await declaredInDependsOn(opts.dependsOn, this.getProvider("kubernetes::")), injectedCatalog, stack));
     const resolved: pulumi.Output<ResolvedExtension> = resolution.apply((r) => {
       const found = member ? r.set.members.find((m) => m.name === member.name) : r.set.members[0];
       if (!found) throw new pulumi.ResourceError(`extension ${JSON.stringify(member?.name ?? name)} is missing from its resolution`, this, true);

@@ -107,7 +107,7 @@ export class KubeSphereExtensionSet extends pulumi.ComponentResource {
     const stack = `${pulumi.getProject()}/${pulumi.getStack()}`;
     const resolution: pulumi.Output<ComponentResolution> = pulumi.all([rawCommon, rawEntries]).apply(async ([common, list]) =>
       resolveForComponent(this, `set ${JSON.stringify(name)}`, common as Record<string, unknown>, list as unknown[],
-        await declaredInDependsOn(opts.dependsOn), injectedCatalog, stack));
+        await declaredInDependsOn(opts.dependsOn, this.getProvider("kubernetes::")), injectedCatalog, stack));
 
     // Members are created now (so preview shows them), each with its share of the one resolution.
     // When the set fails, they fail with a pointer to the set's error instead of repeating it.

@@ -2,14 +2,19 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { KubeSphereExtension } from "../components/extension";
-import { fixtureCatalog } from "./support/sharedFixture";
-import { installMocks, READINESS_TYPE, Registration, SECRET_SIG, settle, silentProgress, valueOf, withoutSecrets } from "./support/pulumiMocks";
+import { KubeSphereExtensionSet, membersOf } from "../components/extensionSet";
+import { fixtureCatalog, CATALOG_DIR } from "./support/sharedFixture";
+import { installMocks, READINESS_TYPE, Registration, SECRET_SIG, settle, valueOf, withoutSecrets } from "./support/pulumiMocks";
 
 const PLAN = "kubernetes:kubesphere.io/v1alpha1:InstallPlan";
 const COMPONENT = "kubesphere:index:KubeSphereExtension";
 
 function plans(regs: Registration[]): Registration[] {
   return regs.filter((r) => r.type === PLAN);
+}
+
+async function failure(o: pulumi.Output<unknown>): Promise<string> {
+  return valueOf(o).then(() => "", (e) => (e as Error).message);
 }
 
 describe("KubeSphereExtension under mocks", () => {
@@ -22,7 +27,7 @@ describe("KubeSphereExtension under mocks", () => {
     it("emits exactly one InstallPlan as a child, named after the extension, with the resolved spec", async () => {
       const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
       const ext = new KubeSphereExtension("devops", { name: "devops", version: "1.1.2", config: { jenkins: { enabled: true } } },
-        { provider, catalog, progressReporter: silentProgress });
+        { provider, catalog });
       expect(await valueOf(ext.version)).to.equal("1.1.2");
       expect(await valueOf(ext.state)).to.equal("Installed");
       await settle();
@@ -47,9 +52,8 @@ describe("KubeSphereExtension under mocks", () => {
 
     it("a bad version registers no InstallPlan and fails with the versions that exist", async () => {
       const before = plans(regs).length;
-      const ext = new KubeSphereExtension("bad", { name: "devops", version: "9.9.9" }, { catalog, progressReporter: silentProgress });
-      let message = "";
-      try { await valueOf(ext.version); } catch (e) { message = (e as Error).message; }
+      const ext = new KubeSphereExtension("bad", { name: "devops", version: "9.9.9" }, { catalog });
+      const message = await failure(ext.version);
       expect(message).to.match(/no ExtensionVersion "devops-9\.9\.9"/);
       expect(message).to.match(/versions that exist: 1\.1\.1, 1\.1\.2, 1\.1\.3/);
       await settle(100);
@@ -59,19 +63,24 @@ describe("KubeSphereExtension under mocks", () => {
 
     it("validates Output inputs once they are known", async () => {
       const ext = new KubeSphereExtension("late", { name: pulumi.output("devops"), version: pulumi.output(Promise.resolve("^1.1")) }, { catalog });
-      let message = "";
-      try { await valueOf(ext.version); } catch (e) { message = (e as Error).message; }
-      expect(message).to.match(/"\^1\.1" is not an exact version/);
+      expect(await failure(ext.version)).to.match(/"\^1\.1" is not an exact version/);
+    });
+
+    it("rejects a string where a boolean is expected (stack config) instead of reading it as true", async () => {
+      const ext = new KubeSphereExtension("str", { name: "devops", version: "1.1.2", allowDowngrade: "false" as unknown as boolean }, { catalog });
+      const message = await failure(ext.version);
+      expect(message).to.match(/allowDowngrade/);
+      expect(message).to.match(/boolean/);
+      expect(message).to.match(/"false"/);
     });
   });
 
-  describe("ordering by externalDependencies", () => {
+  describe("ordering through dependsOn", () => {
     beforeEach(async () => { regs = await installMocks(false); });
 
-    it("orders an extension after the one it requires: its plan depends on the other's plan AND readiness", async () => {
-      // Declared dependant-first on purpose: the order must come from the catalog, not the program.
-      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, progressReporter: silentProgress });
-      const cm = new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog, progressReporter: silentProgress });
+    it("writes an extension's plan after the one it requires is READY (dependsOn expands to its plan and readiness)", async () => {
+      const cm = new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog });
+      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, dependsOn: [cm] });
       await valueOf(ob.state);
       await valueOf(cm.state);
       await settle();
@@ -79,77 +88,83 @@ describe("KubeSphereExtension under mocks", () => {
       const obPlan = find(PLAN, "ob-installplan");
       const cmPlan = find(PLAN, "cm-installplan");
       const cmReady = find(READINESS_TYPE, "cm-readiness");
-      // The engine creates ob's plan only after cm's readiness resource has been created, i.e. after
-      // cert-manager was reported Installed (the readiness provider's create is the wait).
       expect(obPlan.dependencies).to.include.members([cmPlan.urn, cmReady.urn]);
       expect(cmPlan.dependencies).to.not.include(obPlan.urn);
       expect(find(READINESS_TYPE, "ob-readiness").dependencies).to.include(obPlan.urn);
-      expect(regs.indexOf(cmReady)).to.be.lessThan(regs.indexOf(obPlan));
+      expect(await valueOf(ob.requiredDependencies)).to.deep.equal(["cert-manager"]);
     });
 
-    it("orders a chain of three (alerting -> monitoring -> telemetry)", async () => {
-      const names = [["alerting", "whizard-alerting", "1.0.3"], ["monitoring", "whizard-monitoring", "1.1.1"], ["telemetry", "whizard-telemetry", "1.2.2"]];
-      const exts = names.map(([n, e, v]) => new KubeSphereExtension(n, { name: e, version: v }, { catalog, progressReporter: silentProgress }));
-      await Promise.all(exts.map((x) => valueOf(x.state)));
-      await settle();
-      const urn = (type: string, n: string) => regs.find((p) => p.type === type && p.name === n)!.urn;
-      const deps = (n: string) => plans(regs).find((p) => p.name === `${n}-installplan`)!.dependencies;
-      expect(deps("monitoring")).to.include.members([urn(PLAN, "telemetry-installplan"), urn(READINESS_TYPE, "telemetry-readiness")]);
-      expect(deps("alerting")).to.include.members([urn(READINESS_TYPE, "monitoring-readiness"), urn(READINESS_TYPE, "telemetry-readiness")]);
-      expect(deps("telemetry")).to.deep.equal([]);
+    it("a required dependency that is neither installed nor stated fails at preview and says how to declare it — even when another component declares it", async () => {
+      new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog });
+      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog });
+      const message = await failure(ob.version);
+      expect(message).to.match(/requires extension cert-manager/);
+      expect(message).to.match(/dependsOn/);
+      expect(message).to.match(/KubeSphereExtensionSet/);
+      await settle(100);
+      expect(plans(regs).filter((p) => p.name === "ob-installplan" && p.urn !== "")).to.have.length(0);
+    });
+
+    it("a stated dependency at a version outside the required range is refused", async () => {
+      const strict = fixtureCatalog();
+      (await strict.extensionVersions()).find((e) => e.metadata.name === "whizard-monitoring-1.1.1")!.spec.externalDependencies!
+        .find((d) => d.name === "whizard-telemetry")!.version = ">=2.0.0";
+      const tel = new KubeSphereExtension("tel", { name: "whizard-telemetry", version: "1.2.2" }, { catalog: strict });
+      const mon = new KubeSphereExtension("mon", { name: "whizard-monitoring", version: "1.1.1" }, { catalog: strict, dependsOn: [tel] });
+      expect(await failure(mon.version)).to.match(/declared in this program \(dependsOn\) at 1\.2\.2, which does not satisfy >=2\.0\.0/);
     });
 
     it("does not let an extension declared against another cluster satisfy a dependency", async () => {
       const a = new k8s.Provider("a", { kubeconfig: "{}" });
       const b = new k8s.Provider("b", { kubeconfig: "{}" });
-      new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog, provider: a, progressReporter: silentProgress });
-      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, provider: b, progressReporter: silentProgress });
-      let message = "";
-      try { await valueOf(ob.version); } catch (e) { message = (e as Error).message; }
-      expect(message).to.match(/requires extension cert-manager >= 1\.0\.0-0, but cert-manager is neither declared/);
+      const cm = new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog, provider: a });
+      const ob = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, provider: b, dependsOn: [cm] });
+      expect(await failure(ob.version)).to.match(/requires extension cert-manager/);
     });
 
-    it("names a dependency cycle instead of deadlocking", async () => {
-      const cyc = fixtureCatalog();
-      const evs = await cyc.extensionVersions();
-      // Make whizard-telemetry require whizard-monitoring, which already requires whizard-telemetry.
-      evs.find((e) => e.metadata.name === "whizard-telemetry-1.2.2")!.spec.externalDependencies =
-        [{ name: "whizard-monitoring", version: ">=1.0.0", required: true, type: "extension" }];
-      const m = new KubeSphereExtension("m", { name: "whizard-monitoring", version: "1.1.1" }, { catalog: cyc, progressReporter: silentProgress });
-      const t = new KubeSphereExtension("t", { name: "whizard-telemetry", version: "1.2.2" }, { catalog: cyc, progressReporter: silentProgress });
-      const messages = await Promise.all([m, t].map((x) => valueOf(x.version).then(() => "", (e) => (e as Error).message)));
-      for (const msg of messages) expect(msg).to.match(/cycle: whizard-(monitoring|telemetry) -> whizard-(telemetry|monitoring) -> whizard-\1/);
-      await settle(100);
-      expect(plans(regs).filter((p) => p.urn !== "")).to.have.length(0);
+    it("counts every member of a KubeSphereExtensionSet stated in dependsOn", async () => {
+      const base = new KubeSphereExtensionSet("base", { extensions: [{ name: "whizard-telemetry", version: "1.2.2" }] }, { catalog });
+      const mon = new KubeSphereExtension("mon", { name: "whizard-monitoring", version: "1.1.1" }, { catalog, dependsOn: [base] });
+      expect(await valueOf(mon.version)).to.equal("1.1.1");
+      await settle();
+      const monPlan = plans(regs).find((p) => p.name === "mon-installplan")!;
+      const telReady = regs.find((r) => r.type === READINESS_TYPE && r.name === "base-whizard-telemetry-readiness")!;
+      expect(monPlan.dependencies).to.include(telReady.urn);
+    });
+  });
+
+  describe("no state between runs", () => {
+    it("a second run in the same process answers as a separate run (nothing declared is remembered)", async () => {
+      regs = await installMocks(false);
+      const cm = new KubeSphereExtension("cm", { name: "cert-manager", version: "1.0.0" }, { catalog });
+      const ok = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog, dependsOn: [cm] });
+      expect(await valueOf(ok.version)).to.equal("2.3.2");
+      regs = await installMocks(false);
+      const alone = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2" }, { catalog });
+      expect(await failure(alone.version)).to.match(/requires extension cert-manager/);
     });
   });
 
   describe("preview", () => {
     before(async () => { regs = await installMocks(true); });
 
-    it("resolves and shows the plan without waiting", async () => {
-      let waited = false;
-      const ext = new KubeSphereExtension("gw", { name: "gateway", version: "1.0.5" }, {
-        catalog, progressReporter: async () => { waited = true; throw new Error("must not watch in preview"); },
-      });
+    it("resolves and shows the plan; readiness outputs stay unknown", async () => {
+      const ext = new KubeSphereExtension("gw", { name: "gateway", version: "1.0.5" }, { catalog });
       expect(await valueOf(ext.version)).to.equal("1.0.5");
       await settle();
       expect(plans(regs).find((p) => p.name === "gw-installplan")?.inputs.spec.extension).to.deep.equal({ name: "gateway", version: "1.0.5" });
-      expect(waited).to.equal(false);
     });
   });
 
   describe("secrets", () => {
-    before(async () => { regs = await installMocks(false); });
+    beforeEach(async () => { regs = await installMocks(false); });
 
     it("never puts the kubeconfig into the plan, the outputs, the component inputs or plaintext state", async () => {
       const secret = "apiVersion: v1\nclusters: []\nusers: [{name: u, user: {token: SUPER-SECRET-TOKEN}}]\n";
-      const ext = new KubeSphereExtension("sec", { name: "devops", version: "1.1.2", kubeconfig: pulumi.secret(secret) },
-        { catalog, progressReporter: silentProgress });
+      const ext = new KubeSphereExtension("sec", { name: "devops", version: "1.1.2", kubeconfig: pulumi.secret(secret) }, { catalog });
       await valueOf(ext.state);
       await settle();
-      // Only the readiness resource receives it (its provider process must reach the cluster), and only
-      // as a secret: encrypted in state like the Kubernetes provider's own kubeconfig, never plaintext.
+      // Only the readiness resource receives it (its provider must reach the cluster), and only as a secret.
       const ready = regs.find((r) => r.type === READINESS_TYPE && r.name === "sec-readiness")!;
       expect(ready.rawInputs.kubeconfig).to.have.property(SECRET_SIG);
       expect(withoutSecrets(regs.map((r) => r.rawInputs))).to.not.contain("SUPER-SECRET-TOKEN");
@@ -158,13 +173,36 @@ describe("KubeSphereExtension under mocks", () => {
         const v = ext[key] as unknown;
         if (pulumi.Output.isInstance(v)) expect(JSON.stringify(await valueOf(v as pulumi.Output<unknown>)) ?? "").to.not.contain("SUPER-SECRET-TOKEN");
       }
-      // The spec is not marked secret just because the kubeconfig was read to resolve it.
-      expect(await (ext.installPlanSpec as any).isSecret).to.equal(false);
+      // Nothing is marked secret just because the kubeconfig was read to resolve it.
+      expect(await pulumi.isSecret(ext.installPlanSpec)).to.equal(false);
+      expect(await pulumi.isSecret(ext.configHash)).to.equal(false);
     });
+
+    for (const [label, args] of [
+      ["config", { config: pulumi.secret({ jenkins: { adminPassword: "VERY-SECRET-VALUE" } }) }],
+      ["configYaml", { configYaml: pulumi.secret("jenkins:\n  adminPassword: VERY-SECRET-VALUE\n") }],
+      ["an override", { clusterScheduling: pulumi.secret({ clusters: ["member1"], overrides: { member1: { agent: { token: "VERY-SECRET-VALUE" } } } }) }],
+    ] as const) {
+      it(`a secret ${label} stays secret in the plan's spec, installPlanSpec, configHash and the readiness expectation`, async () => {
+        const ext = new KubeSphereExtension(`s-${label.replace(/\W/g, "")}`, { name: "devops", version: "1.1.2", ...args } as never, { catalog });
+        await valueOf(ext.state);
+        await settle();
+        const plan = plans(regs).find((p) => p.name === `s-${label.replace(/\W/g, "")}-installplan`)!;
+        expect(plan.rawInputs.spec).to.have.property(SECRET_SIG);
+        expect(withoutSecrets(regs.map((r) => r.rawInputs))).to.not.contain("VERY-SECRET-VALUE");
+        const ready = regs.find((r) => r.type === READINESS_TYPE && r.name === `s-${label.replace(/\W/g, "")}-readiness`)!;
+        expect(ready.rawInputs.expected).to.have.property(SECRET_SIG);
+        expect(ready.rawInputs.specHash).to.have.property(SECRET_SIG);
+        expect(await pulumi.isSecret(ext.installPlanSpec)).to.equal(true);
+        expect(await pulumi.isSecret(ext.configHash)).to.equal(true);
+        // What does not derive from the values is not tainted.
+        expect(await pulumi.isSecret(ext.extensionName)).to.equal(false);
+        expect(await pulumi.isSecret(ext.version)).to.equal(false);
+        expect(plan.rawInputs.metadata).to.not.have.property(SECRET_SIG);
+      });
+    }
   });
 });
-
-import { KubeSphereExtensionSet, membersOf } from "../components/extensionSet";
 
 describe("KubeSphereExtensionSet under mocks", () => {
   const catalog = fixtureCatalog();
@@ -178,11 +216,12 @@ describe("KubeSphereExtensionSet under mocks", () => {
         { name: "whizard-telemetry", version: "1.2.2" },
         { name: "opensearch", version: "2.11.1" },
       ],
-    }, { catalog, progressReporter: silentProgress });
+    }, { catalog });
     const o = await valueOf(set.order);
     expect(o.indexOf("vector")).to.be.lessThan(o.indexOf("whizard-logging"));
     expect(o.indexOf("whizard-telemetry")).to.be.lessThan(o.indexOf("whizard-logging"));
     expect(o).to.have.members(["whizard-logging", "vector", "whizard-telemetry", "opensearch"]);
+    expect(await valueOf(set.versions)).to.deep.equal({ "whizard-logging": "1.2.2", vector: "1.0.4", "whizard-telemetry": "1.2.2", opensearch: "2.11.1" });
     await Promise.all(Object.values(membersOf(set)).map((m) => valueOf(m.state)));
     await settle();
     expect(plans(regs).map((p) => p.name).sort()).to.deep.equal(
@@ -190,40 +229,66 @@ describe("KubeSphereExtensionSet under mocks", () => {
     const logging = plans(regs).find((p) => p.name === "logging-whizard-logging-installplan")!;
     const vectorReady = regs.find((r) => r.type === READINESS_TYPE && r.name === "logging-vector-readiness")!;
     expect(logging.dependencies).to.include(vectorReady.urn);
+    const opensearch = plans(regs).find((p) => p.name === "logging-opensearch-installplan")!;
+    expect(opensearch.dependencies).to.deep.equal([]);
+  });
+
+  it("names a dependency cycle and writes nothing", async () => {
+    const regs = await installMocks(false);
+    const cyc = fixtureCatalog();
+    const evs = await cyc.extensionVersions();
+    // Make whizard-telemetry require whizard-monitoring, which already requires whizard-telemetry.
+    evs.find((e) => e.metadata.name === "whizard-telemetry-1.2.2")!.spec.externalDependencies =
+      [{ name: "whizard-monitoring", version: ">=1.0.0", required: true, type: "extension" }];
+    const set = new KubeSphereExtensionSet("cyc", {
+      extensions: [{ name: "whizard-monitoring", version: "1.1.1" }, { name: "whizard-telemetry", version: "1.2.2" }],
+    }, { catalog: cyc });
+    expect(await failure(set.order)).to.match(/cycle: whizard-(monitoring|telemetry) -> whizard-(telemetry|monitoring) -> whizard-\1/);
+    await settle(100);
+    expect(plans(regs).filter((p) => p.urn !== "")).to.have.length(0);
+  });
+
+  it("reports every member's problem in one error", async () => {
+    await installMocks(false);
+    const set = new KubeSphereExtensionSet("bad", {
+      extensions: [{ name: "devops", version: "9.9.9" }, { name: "gateway", version: "^1" }, { name: "vector", version: "1.0.4" }],
+    }, { catalog });
+    const message = await failure(set.order);
+    expect(message).to.match(/devops-9\.9\.9/);
+    expect(message).to.match(/"\^1" is not an exact version/);
   });
 
   it("refuses a set that names an extension twice", async () => {
     await installMocks(false);
-    expect(() => new KubeSphereExtensionSet("dup", {
+    const set = new KubeSphereExtensionSet("dup", {
       extensions: [{ name: "vector", version: "1.0.4" }, { name: "vector", version: "1.0.4" }],
-    }, { catalog })).to.throw(/appears more than once/);
+    }, { catalog });
+    expect(await failure(set.order)).to.match(/extensions\[0\] and extensions\[1\] all declare "vector".*declare each extension once/);
   });
 });
 
 describe("KubeSphereExtension with an offline catalog (catalogPaths)", () => {
   it("resolves against YAML files and stated facts, and reports a missing dependency the same way", async () => {
-    const { CATALOG_DIR } = await import("./support/sharedFixture");
     await installMocks(true);
     const ok = new KubeSphereExtension("ob", { name: "ob-operator", version: "2.3.2", catalogPaths: [CATALOG_DIR],
-      ksVersion: "v4.1.3", kubeVersion: "v1.30.4", installedExtensions: { "cert-manager": "1.0.0" } }, { progressReporter: silentProgress });
+      ksVersion: "v4.1.3", kubeVersion: "v1.30.4", installedExtensions: { "cert-manager": "1.0.0" } });
     expect(await valueOf(ok.installedDependencies)).to.deep.equal(["cert-manager"]);
     const bad = new KubeSphereExtension("ob2", { name: "ob-operator", version: "2.3.2", catalogPaths: [CATALOG_DIR],
-      ksVersion: "v4.1.3", kubeVersion: "v1.30.4" }, { progressReporter: silentProgress });
-    const message = await valueOf(bad.version).then(() => "", (e) => (e as Error).message);
-    expect(message).to.match(/requires extension cert-manager >= 1\.0\.0-0/);
+      ksVersion: "v4.1.3", kubeVersion: "v1.30.4" });
+    expect(await failure(bad.version)).to.match(/requires extension cert-manager/);
   });
 });
 
 describe("KubeSphereExtension with unknown inputs in preview", () => {
-  it("does not hang: the plan's spec is unknown, and other extensions still resolve and order", async () => {
+  it("does not hang: the plan's spec is unknown, and other extensions still resolve", async () => {
     const regs = await installMocks(true);
     const catalog = fixtureCatalog();
     // A value that is unknown in preview: a property the mock did not return.
     const cm = new k8s.core.v1.ConfigMap("versions", { data: undefined });
     const unknownVersion = cm.data.apply((d) => d?.version ?? "1.0.0");
     expect(await (unknownVersion as any).isKnown).to.equal(false);
-    const cmExt = new KubeSphereExtension("cm", { name: "cert-manager", version: unknownVersion }, { catalog, progressReporter: silentProgress });
-    const gw = new KubeSphereExtension("gw", { name: "gateway", version: "1.0.5" }, { catalog, progressReporter: silentProgress });
+    const cmExt = new KubeSphereExtension("cm", { name: "cert-manager", version: unknownVersion }, { catalog });
+    const gw = new KubeSphereExtension("gw", { name: "gateway", version: "1.0.5" }, { catalog, dependsOn: [cmExt] });
     expect(await valueOf(gw.version)).to.equal("1.0.5");
     expect(await (cmExt.version as any).isKnown).to.equal(false);
     await settle();

@@ -8,9 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import * as ts from "typescript";
-import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { KubeSphereExtension } from "../components/extension";
-import { KubeSphereExtensionSet } from "../components/extensionSet";
+import { KubeSphereProvider } from "../components/provider/provider";
+import { generateSchema, schemaText, SCHEMA_PATH } from "../scripts/generate-schema";
 
 const REPO = path.resolve(__dirname, "..");
 
@@ -50,10 +49,8 @@ describe("multi-language schema (component analyzer)", function () {
   let schema: Schema;
 
   before(async () => {
-    const provider = new ComponentProvider({ components: [KubeSphereExtension, KubeSphereExtensionSet], dirname: REPO, name: "kubesphere" } as ConstructorParameters<typeof ComponentProvider>[0]);
     try {
-      const raw = await provider.getSchema();
-      schema = (typeof raw === "string" ? JSON.parse(raw) : raw) as Schema;
+      schema = (await generateSchema()) as unknown as Schema;
     } catch (e) {
       const message = (e as Error).message;
       if (/__pulumiType for resource class 'CustomResource'.*output '(\w+)'/.test(message)) {
@@ -62,6 +59,28 @@ describe("multi-language schema (component analyzer)", function () {
           "(a local variable in the constructor, or a module-level WeakMap with an exported accessor).");
       }
       throw e;
+    }
+  });
+
+  it("the provider serves exactly the generated schema (components/provider/schema.json is current)", async () => {
+    expect(fs.readFileSync(SCHEMA_PATH, "utf8"), "run: npm run schema").to.equal(schemaText(schema as never));
+    expect(JSON.parse(await new KubeSphereProvider().getSchema())).to.deep.equal(schema);
+  });
+
+  it("the plugin entry (package.json main) is the provider, not the library: no npm-derived package name", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+    // The language host requires the package directory (its `main`); were that the library, Pulumi's
+    // run-plugin would find the exported components and serve them under a name derived from the npm
+    // name (`pulumi-kubesphere`), with none of this provider's resources.
+    expect(pkg.main).to.equal("bin/components/provider/main.js");
+    expect(pkg.exports["."].default).to.equal("./bin/index.js");
+    const entry = fs.readFileSync(path.join(REPO, "components/provider/main.ts"), "utf8");
+    expect(entry).to.not.match(/^export /m);
+  });
+
+  it("marks the kubeconfig inputs secret", () => {
+    for (const t of ["kubesphere:index:KubeSphereExtension", "kubesphere:index:KubeSphereExtensionSet"]) {
+      expect((schema.resources[t].inputProperties.kubeconfig as Prop & { secret?: boolean }).secret, t).to.equal(true);
     }
   });
 
@@ -101,7 +120,7 @@ describe("multi-language schema (component analyzer)", function () {
 
   it("describes clusterScheduling and its label selector as object types", () => {
     const cs = schema.types["kubesphere:index:ClusterSchedulingArgs"].properties;
-    expect(Object.keys(cs).sort()).to.deep.equal(["clusterSelector", "clusters", "overrides", "overridesYaml"]);
+    expect(Object.keys(cs).sort()).to.deep.equal(["allowNoClusters", "clusterSelector", "clusters", "overrides", "overridesYaml"]);
     expect(cs.clusterSelector.$ref).to.equal("#/types/kubesphere:index:LabelSelectorArgs");
     expect(cs.overridesYaml).to.deep.include({ type: "object", additionalProperties: { type: "string" } });
     const sel = schema.types["kubesphere:index:LabelSelectorArgs"].properties;

@@ -12,7 +12,6 @@ import { expect } from "chai";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { INSTALLPLAN_TYPE } from "../../components/kubesphere/annotations";
-import { resetProgramRegistry } from "../../components/programRegistry";
 import { CATALOG_DIR } from "../support/sharedFixture";
 import { StackRecorder, violationsOfWholePack } from "./stackFromMocks";
 
@@ -21,7 +20,6 @@ const EXAMPLE = path.resolve(__dirname, "..", "..", "examples", "policy-gated", 
 const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "index.ts");
 
 async function runExample(config: Record<string, string>): Promise<StackRecorder> {
-  resetProgramRegistry();
   await pulumi.runtime.setMocks({
     newResource: (a) => ({ id: a.custom ? `${a.name}-id` : "", state: a.inputs }),
     call: (a) => {

@@ -3,7 +3,10 @@
  * parent and dependency URNs that `newResource` does not receive (taken from the mock monitor).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { resetProgramRegistry } from "../../components/programRegistry";
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const resourceProto = require("@pulumi/pulumi/proto/resource_pb");
+const structProto = require("google-protobuf/google/protobuf/struct_pb");
 
 /** One registered resource. */
 export interface Registration {
@@ -21,20 +24,23 @@ export interface Registration {
 
 let pending = 0;
 
-/** Type token of the readiness child resource. */
+/** Type token of the readiness child resource in a TypeScript program (a dynamic resource). */
 export const READINESS_TYPE = "pulumi-nodejs:dynamic/kubesphere:InstallPlanReadiness";
+/** Type token of the readiness child resource when the package's provider constructs the component. */
+export const PROVIDER_READINESS_TYPE = "kubesphere:index:InstallPlanReadiness";
 
-/** A progress reporter that reports nothing (the mock engine has no cluster to watch). */
-export const silentProgress = async (): Promise<void> => undefined;
-
-/** Installs mocks; returns the live list of registrations. Throws on any invoke (none expected). */
+/**
+ * Installs mocks; returns the live list of registrations. The only invoke answered is the engine's
+ * `pulumi:pulumi:getResource` (outputs of registered resources by URN, as the provider's construct
+ * reads `dependsOn` references); any other invoke throws.
+ */
 export async function installMocks(preview = false): Promise<Registration[]> {
-  resetProgramRegistry();
   const regs: Registration[] = [];
+  const outputsByUrn = new Map<string, Record<string, unknown>>();
   await pulumi.runtime.setMocks({
     newResource(args) {
       const state = { ...args.inputs };
-      if (args.type === READINESS_TYPE) {
+      if (args.type === READINESS_TYPE || args.type === PROVIDER_READINESS_TYPE) {
         // What the readiness provider's create returns once the plan is ready (never the kubeconfig).
         delete state.kubeconfig;
         Object.assign(state, {
@@ -51,6 +57,21 @@ export async function installMocks(preview = false): Promise<Registration[]> {
   }, "proj", "dev", preview);
   const monitor = pulumi.runtime.getMonitor() as any;
   const original = monitor.registerResource.bind(monitor);
+  const originalInvoke = monitor.invoke.bind(monitor);
+  // The mock monitor answers getResource with what newResource returned (a component's inputs);
+  // the engine answers with the registered outputs, which is what construct reads.
+  monitor.invoke = (req: any, cb: (err: unknown, resp?: unknown) => void) => {
+    if (req.getTok() !== "pulumi:pulumi:getResource") return originalInvoke(req, cb);
+    const urn = String(req.getArgs().toJavaScript().urn);
+    const resp = new resourceProto.ResourceInvokeResponse();
+    resp.setReturn(structProto.Struct.fromJavaScript({ urn, id: "", state: outputsByUrn.get(urn) ?? {} }));
+    cb(null, resp);
+  };
+  const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, ...rest: any[]) => {
+    outputsByUrn.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+    return originalOutputs(req, ...rest);
+  };
   monitor.registerResource = (req: any, ...rest: any[]) => {
     const type = req.getType();
     const name = req.getName();
