@@ -4,8 +4,8 @@
 #   e2e/build-tools.sh [--tier1 | --all] [--only NAME[,NAME...]] [--bin-dir] [--check]
 #
 #   --tier1      etcd, kube-apiserver, kube-controller-manager, kubectl   (enough for cluster-up.sh)
-#   --all        tier 1 + pulumi, pulumi-language-nodejs, pulumi-language-yaml, pulumi-resource-kubernetes
-#                (default)
+#   --all        tier 1 + pulumi, pulumi-language-nodejs, pulumi-language-yaml, pulumi-resource-kubernetes,
+#                pulumi-language-python, pulumi-language-go (these two only generate SDKs: gen-sdk) (default)
 #   --only N,..  just the named binaries
 #   --bin-dir    print the bin dir and exit (builds nothing; links binaries already built)
 #   --check      build nothing; exit 0 if every binary of the selected tier is present, 1 otherwise
@@ -40,7 +40,8 @@ COMMON_FLAGS="CGO_ENABLED=0 go build -trimpath -buildvcs=false -mod=readonly"
 
 TIER1=(etcd kube-apiserver kube-controller-manager kubectl)
 TIER2=(pulumi pulumi-language-nodejs pulumi-language-yaml pulumi-resource-kubernetes)
-ALL=("${TIER1[@]}" "${TIER2[@]}")
+SDKGEN=(pulumi-language-python pulumi-language-go)   # `pulumi package gen-sdk --language python|go` asks these hosts
+ALL=("${TIER1[@]}" "${TIER2[@]}" "${SDKGEN[@]}")
 
 mode=all only="" print_only=0 check_only=0
 while [ $# -gt 0 ]; do
@@ -85,6 +86,13 @@ recipe() {
       R_DIR="$TOOLS/langhost"
       R_ARGS=(-tags osusergo,grpcnotrace -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_PULUMI_VERSION"
               github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) ;;
+    pulumi-language-python|pulumi-language-go)
+      # same served pseudo-version and pkg/sdk v3.188.0 as the Node.js host, in their own wrapper (tools/sdkgen)
+      R_DIR="$TOOLS/sdkgen"
+      local pkg=github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3
+      [ "$1" = pulumi-language-go ] && pkg=github.com/pulumi/pulumi/sdk/go/pulumi-language-go/v3
+      R_ARGS=(-tags osusergo,grpcnotrace -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_PULUMI_VERSION"
+              "$pkg") ;;
     pulumi-language-yaml)
       # upstream's goreleaser flags; its own wrapper so its pkg/sdk pins (v3.206.0) touch no other binary
       R_DIR="$TOOLS/yaml"
@@ -175,7 +183,7 @@ mkdir -p "$BIN"
 
 export GOTOOLCHAIN=local CGO_ENABLED=0
 # pulumi-language-nodejs pseudo-versions have no checksum-database entry on this proxy (404); go.sum pins it.
-export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi/sdk/nodejs"
+export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi/sdk/nodejs,github.com/pulumi/pulumi/sdk/python,github.com/pulumi/pulumi/sdk/go/pulumi-language-go"
 GOFLAGS="${GOFLAGS:-}"; GOFLAGS="${GOFLAGS//-mod=mod/}"; export GOFLAGS="$GOFLAGS -mod=readonly"
 
 # an interrupted run (e.g. `timeout` in CI) leaves no half-written binary; Go's build cache keeps what compiled
@@ -236,6 +244,7 @@ etcd                    go.etcd.io/etcd/server/v3 v$ETCD_VERSION
 pulumi                  github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION (+ sdk/v3 v$PULUMI_VERSION)
 pulumi-language-nodejs  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 $LANGHOST_PSEUDO (built against pkg/sdk v$LANGHOST_PULUMI_VERSION)
 pulumi-language-yaml    github.com/pulumi/pulumi-yaml v$YAML_VERSION (at its own pins)
+pulumi-language-python/-go  github.com/pulumi/pulumi/sdk/{python/cmd/pulumi-language-python,go/pulumi-language-go}/v3 $LANGHOST_PSEUDO (pkg/sdk v$LANGHOST_PULUMI_VERSION)
 pulumi-resource-kubernetes $K8S_PROVIDER_MODULE $K8S_PROVIDER_PSEUDO (tag v4.25.0), plugin folder resource-kubernetes-v$K8S_PROVIDER_PLUGIN_VERSION
 go                      $GO_ID
 keys                    $(for b in "${ALL[@]}"; do printf '%s=%s ' "$b" "${KEY[$b]}"; done)

@@ -40,10 +40,10 @@ function sh(cmd: string, env: NodeJS.ProcessEnv = process.env, cwd = REPO): stri
   return execFileSync("bash", ["-c", cmd], { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
 }
 
-/** The tier-2 bin dir, or undefined when the binaries are not built. */
-export function builtBinDir(): string | undefined {
+/** The tier-2 bin dir, or undefined when the binaries (plus `extra` ones) are not built. */
+export function builtBinDir(extra: string[] = []): string | undefined {
   const binDir = process.env.E2E_BIN_DIR || sh("e2e/build-tools.sh --all --bin-dir").trim().split("\n").pop()!;
-  const need = ["etcd", "kube-apiserver", "kubectl", "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"];
+  const need = ["etcd", "kube-apiserver", "kubectl", "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", ...extra];
   return need.every((b) => fs.existsSync(path.join(binDir, b))) ? binDir : undefined;
 }
 
@@ -94,18 +94,8 @@ export function stopCluster(workDir: string): void {
 export function startE2e(binDir: string, faults: unknown): E2eEnv {
   installDynamicProviderShim(binDir);
   startCluster(binDir, WORK_DIR, faults);
-  const env: NodeJS.ProcessEnv = { ...process.env, E2E_BIN_DIR: binDir, E2E_WORK_DIR: WORK_DIR };
   const kubeconfig = path.join(WORK_DIR, "kubeconfig");
-  // Capture the offline Pulumi environment exactly as e2e/pulumi-env.sh sets it.
-  const dump = sh(`source e2e/pulumi-env.sh >/dev/null && env -0`, { ...env, E2E_WORK_DIR: WORK_DIR });
-  const pulumiEnv: NodeJS.ProcessEnv = {};
-  for (const kv of dump.split("\0")) {
-    const i = kv.indexOf("=");
-    if (i > 0) pulumiEnv[kv.slice(0, i)] = kv.slice(i + 1);
-  }
-  pulumiEnv.KUBECONFIG = kubeconfig;
-  pulumiEnv.PULUMI_BACKEND_URL = `file://${path.join(WORK_DIR, "state")}`;
-  fs.mkdirSync(path.join(WORK_DIR, "state"), { recursive: true });
+  const pulumiEnv = offlinePulumiEnv(binDir, WORK_DIR, kubeconfig);
   if (!fs.existsSync(path.join(PROGRAM_DIR, "node_modules", "@kubesphere-ext"))) {
     sh("npm install --ignore-scripts --no-audit --no-fund --silent", process.env, PROGRAM_DIR);
   }
@@ -113,6 +103,24 @@ export function startE2e(binDir: string, faults: unknown): E2eEnv {
     sh("npm ci --ignore-scripts --no-audit --no-fund --silent", process.env, path.join(REPO, "policy-pack"));
   }
   return { binDir, kubeconfig, env: pulumiEnv };
+}
+
+/**
+ * The offline Pulumi environment exactly as e2e/pulumi-env.sh sets it (PATH with the bin dir first,
+ * isolated PULUMI_HOME, no-network switches), with a file backend under `workDir`/state and
+ * KUBECONFIG pointing at the local API server.
+ */
+export function offlinePulumiEnv(binDir: string, workDir: string, kubeconfig: string): NodeJS.ProcessEnv {
+  const dump = sh(`source e2e/pulumi-env.sh >/dev/null && env -0`, { ...process.env, E2E_BIN_DIR: binDir, E2E_WORK_DIR: workDir });
+  const pulumiEnv: NodeJS.ProcessEnv = {};
+  for (const kv of dump.split("\0")) {
+    const i = kv.indexOf("=");
+    if (i > 0) pulumiEnv[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  pulumiEnv.KUBECONFIG = kubeconfig;
+  pulumiEnv.PULUMI_BACKEND_URL = `file://${path.join(workDir, "state")}`;
+  fs.mkdirSync(path.join(workDir, "state"), { recursive: true });
+  return pulumiEnv;
 }
 
 /** Stops exactly the processes cluster-up started for the scenarios. */
