@@ -11,6 +11,7 @@
  *   expect(env.server.countRequests({ verb: "list", resource: "extensions" })).to.equal(1);
  * });
  */
+import * as net from "net";
 import * as k8s from "@kubernetes/client-node";
 import { FakeKubeApiServer, type FakeKubeApiServerOptions } from "../../simulator/apiServer";
 import { kubeconfigFor, loadCatalogInto, type LoadCatalogOptions } from "../../simulator/fixtures";
@@ -52,5 +53,43 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     core: kc.makeApiClient(k8s.CoreV1Api),
     batch: kc.makeApiClient(k8s.BatchV1Api),
     close: () => server.close(),
+  };
+}
+
+/** A TCP server that accepts connections and never answers (a hung API server or proxy). */
+export interface SilentServer {
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  /** A kubeconfig pointing at it. */
+  kubeconfig: string;
+  /** Connections accepted so far. */
+  readonly accepted: number;
+  /** Closes the server and every held connection. */
+  close(): Promise<void>;
+}
+
+/** Starts a {@link SilentServer} on a free loopback port. */
+export async function startSilentServer(): Promise<SilentServer> {
+  const sockets = new Set<import("net").Socket>();
+  let accepted = 0;
+  const server = net.createServer((s) => {
+    accepted++;
+    sockets.add(s);
+    s.on("error", () => undefined);
+    s.on("close", () => sockets.delete(s));
+    // Read and discard: the request arrives, no byte is ever sent back.
+    s.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as import("net").AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    kubeconfig: kubeconfigFor({ url, token: "silent-token" }),
+    get accepted() { return accepted; },
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
   };
 }
