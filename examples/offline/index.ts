@@ -10,34 +10,26 @@
 // waits until each extension is really installed, which needs the cluster's API.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { KubeSphereExtension, KubeSphereExtensionArgs } from "@kubesphere-ext/pulumi-kubesphere";
+import { KubeSphereExtensionSet, membersOf } from "@kubesphere-ext/pulumi-kubesphere";
 
 const config = new pulumi.Config();
 const catalogPaths = config.getObject<string[]>("catalogPaths") ?? ["../../../shared/kubesphere/catalog"];
 
-const offline: Partial<KubeSphereExtensionArgs> = {
+const render = new k8s.Provider("render", { renderYamlToDirectory: "rendered" });
+
+const platform = new KubeSphereExtensionSet("platform", {
+  extensions: [
+    { name: "whizard-monitoring", version: "1.1.1", clusterScheduling: { clusters: ["host", "member1"] } },
+    { name: "devops", version: "1.1.3", config: { jenkins: { enabled: true } } },
+  ],
   catalogPaths,
   ksVersion: config.get("ksVersion") ?? "v4.1.3",
   kubeVersion: config.get("kubeVersion") ?? "v1.30.4",
   installedExtensions: { "whizard-telemetry": "1.2.2" },
   clusterNames: ["host", "member1"],
-};
-
-const render = new k8s.Provider("render", { renderYamlToDirectory: "rendered" });
-
-const monitoring = new KubeSphereExtension("whizard-monitoring", {
-  name: "whizard-monitoring",
-  version: "1.1.1",
-  clusterScheduling: { clusters: ["host", "member1"] },
-  ...offline,
 }, { provider: render });
 
-const devops = new KubeSphereExtension("devops", {
-  name: "devops",
-  version: "1.1.3",
-  config: { jenkins: { enabled: true } },
-  ...offline,
-}, { provider: render });
+const { "whizard-monitoring": monitoring, devops } = membersOf(platform);
 
 export const monitoringPlan = monitoring.installPlanSpec;
 export const devopsNamespace = devops.targetNamespace;

@@ -7,6 +7,10 @@ import * as YAML from "yaml";
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLES = path.join(ROOT, "examples");
 const dirs = fs.readdirSync(EXAMPLES).filter((d) => fs.statSync(path.join(EXAMPLES, d)).isDirectory()).sort();
+const runtimeOf = (d: string) => YAML.parse(fs.readFileSync(path.join(EXAMPLES, d, "Pulumi.yaml"), "utf8")).runtime;
+/** TypeScript programs import the package; YAML programs use it through `pulumi package add` (the provider). */
+const tsDirs = dirs.filter((d) => runtimeOf(d)?.name === "nodejs");
+const yamlDirs = dirs.filter((d) => runtimeOf(d) === "yaml" || runtimeOf(d)?.name === "yaml");
 
 describe("examples", function () {
   this.timeout(120_000);
@@ -16,7 +20,24 @@ describe("examples", function () {
     for (const d of dirs) expect(md, d).to.include(`(../examples/${d})`);
   });
 
-  for (const d of dirs) {
+  it("every example is a TypeScript or a YAML program", () => {
+    expect([...tsDirs, ...yamlDirs].sort()).to.deep.equal(dirs);
+  });
+
+  for (const d of yamlDirs) {
+    it(`${d}: a YAML Pulumi project on this package's provider (no node_modules), with a short README`, () => {
+      const dir = path.join(EXAMPLES, d);
+      const project = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
+      expect(project.description).to.be.a("string").and.not.equal("");
+      const types = Object.values(project.resources ?? {}).map((r) => (r as { type: string }).type);
+      expect(types.some((t) => t.startsWith("kubesphere:index:"))).to.equal(true);
+      expect(fs.existsSync(path.join(dir, "package.json"))).to.equal(false);
+      const readme = fs.readFileSync(path.join(dir, "README.md"), "utf8").trim().split("\n").filter((l) => l.trim() !== "");
+      expect(readme.length, "title plus 2-4 lines").to.be.within(3, 7);
+    });
+  }
+
+  for (const d of tsDirs) {
     it(`${d}: a TypeScript Pulumi project on this package, with a short README`, () => {
       const dir = path.join(EXAMPLES, d);
       const project = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
@@ -30,7 +51,7 @@ describe("examples", function () {
   }
 
   it("every example type-checks against the package sources", () => {
-    const program = ts.createProgram(dirs.map((d) => path.join(EXAMPLES, d, "index.ts")), {
+    const program = ts.createProgram(tsDirs.map((d) => path.join(EXAMPLES, d, "index.ts")), {
       target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
       strict: true, noEmit: true, esModuleInterop: true, skipLibCheck: true, types: ["node"],
       typeRoots: [path.join(ROOT, "node_modules/@types")], baseUrl: ROOT,
