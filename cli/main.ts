@@ -26,7 +26,7 @@ import { ExtensionResolutionError } from "../components/resolve/errors";
 export const PROGRAM = "kubesphere-ext";
 
 /** Every command, in help order. */
-export const COMMANDS: readonly Command[] = [catalogCommand, versionsCommand, showCommand, planCommand, valuesCommand, diagnoseCommand];
+export const COMMANDS: readonly Command[] = [catalogCommand, versionsCommand, showCommand, planCommand, diagnoseCommand, valuesCommand];
 
 /** What `run` needs from its environment (the real process, or buffers in tests). */
 export interface CliIo {
