@@ -23,7 +23,8 @@ function expandedSize(doc: YAML.Document, node: unknown, memo: Map<unknown, numb
   let size = 1;
   if (YAML.isAlias(node)) {
     const target = node.resolve(doc);
-    size = target === undefined ? 1 : expandedSize(doc, target, memo, visiting);
+    if (target === undefined) throw new Error(`the alias *${node.source} has no anchor &${node.source} before it in the same document`);
+    size = expandedSize(doc, target, memo, visiting);
   } else if (YAML.isPair(node)) {
     size = expandedSize(doc, node.key, memo, visiting) + expandedSize(doc, node.value, memo, visiting);
   } else if (YAML.isCollection(node)) {
@@ -78,7 +79,11 @@ export function parseYamlSafely(text: string, source: string, options: { uniqueK
     const bomb = aliasExpansionProblem(doc);
     if (bomb) throw new Error(`${source}: YAML ${bomb}`);
     // Size is already bounded above; the library's alias counter would refuse legitimate reuse.
-    out.push(doc.toJS({ maxAliasCount: -1 }));
+    try {
+      out.push(doc.toJS({ maxAliasCount: -1 }));
+    } catch (e) {
+      throw new Error(`${source}: YAML cannot be read: ${(e as Error).message}`);
+    }
   }
   return out;
 }
@@ -111,6 +116,12 @@ function firstInvalidUtf8Offset(data: Uint8Array): number {
     } catch {
       hi = mid;
     }
+  }
+  // Report where the broken sequence starts (its lead byte), not where the decoder noticed.
+  for (let k = lo - 1; k >= Math.max(0, lo - 3); k--) {
+    const b = data[k];
+    if ((b & 0xc0) === 0x80) continue;
+    return b >= 0xc0 ? k : lo;
   }
   return lo;
 }

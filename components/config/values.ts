@@ -36,7 +36,12 @@ export function yamlProblem(text: string): string | undefined {
     if (bomb) return bomb;
   }
   if (docs.length > 1) return `holds ${docs.length} YAML documents; Helm values must be a single document`;
-  const value = docs[0]?.toJS({ maxAliasCount: -1 }) as unknown;
+  let value: unknown;
+  try {
+    value = docs[0]?.toJS({ maxAliasCount: -1 });
+  } catch (e) {
+    return `cannot be read as YAML: ${(e as Error).message}`;
+  }
   if (value !== null && value !== undefined && (typeof value !== "object" || Array.isArray(value))) {
     return `is a YAML ${Array.isArray(value) ? "list" : typeof value}, but Helm values must be a mapping (key: value)`;
   }

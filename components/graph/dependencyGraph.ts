@@ -16,8 +16,13 @@ export class DependencyCycleError extends Error {
   /** The cycle, first name repeated at the end: `["a", "b", "a"]`. */
   readonly cycle: string[];
   constructor(cycle: string[]) {
-    super(`extensions depend on each other in a cycle: ${cycle.join(" -> ")}; ` +
-      `KubeSphere cannot install any of them first. Remove one of these dependencies or install one extension separately.`);
+    super(cycle.length === 2 && cycle[0] === cycle[1]
+      ? `${cycle[0]} requires itself (${cycle.join(" -> ")}): its ExtensionVersion lists ${cycle[0]} in spec.externalDependencies. ` +
+        `This is an error in the catalog, not in your program, and no declaration can satisfy it; use another version of ` +
+        `${cycle[0]} or ask its publisher to remove the entry from extension.yaml.`
+      : `extensions depend on each other in a cycle: ${cycle.join(" -> ")}; KubeSphere cannot install any of them first. ` +
+        "The dependencies come from the catalog's ExtensionVersions, so choose versions that do not require each other, " +
+        "or install one of them separately first (then it counts as installed).");
     this.name = "DependencyCycleError";
     this.cycle = cycle;
   }

@@ -144,6 +144,11 @@ export function checkAgainstCatalog(snap: CatalogSnapshot, checked: CheckedReque
   facts.installedState = extension?.status?.state || undefined;
   const invalidOfThis = snap.invalid.filter((o) => o.kind === "ExtensionVersion" &&
     (o.extension === name || (o.extension === undefined && o.name?.startsWith(`${name}-`))));
+  const invalidExtension = snap.invalid.find((o) => o.kind === "Extension" && o.name === name);
+  if (invalidExtension) {
+    problems.push(`the catalog's Extension ${JSON.stringify(name)} (${invalidExtension.source}) is malformed, so what is installed ` +
+      `cannot be read (and a downgrade cannot be detected): ${invalidExtension.problems.join("; ")}. Fix or re-sync the catalog source`);
+  }
   const invalidRequested = version === undefined ? undefined : invalidOfThis.find((o) => o.name === `${name}-${version}`);
   for (const o of invalidOfThis.filter((x) => x !== invalidRequested)) {
     warnings.push(`the catalog's ExtensionVersion ${JSON.stringify(o.name ?? "<unnamed>")} (${o.source}) is malformed and ignored: ${o.problems.join("; ")}`);

@@ -5,6 +5,8 @@
  * is checked for its type here, with a message that names the field, says what was found and what
  * would be valid. Nothing is coerced: `"false"` is not a boolean and `" vector"` is not trimmed.
  *
+ * `null` in an optional field means "not set" (YAML `key:` with no value, Python `None`, Go nil).
+ *
  * Pure: no catalog, no I/O. Semantic checks that need no catalog (name syntax, exact versions, YAML,
  * selector syntax, size) are in `requestChecks.ts`.
  */
@@ -101,7 +103,7 @@ class Checker {
   }
 
   string(path: string, v: unknown, what: string, secret = false): string | undefined {
-    if (v === undefined) return undefined;
+    if (v === undefined || v === null) return undefined;
     if (typeof v !== "string") {
       this.add(path, `must be a string (${what}), not ${secret ? `a value of type ${v === null ? "null" : Array.isArray(v) ? "list" : typeof v}` : describeValue(v)}`);
       return undefined;
@@ -115,14 +117,15 @@ class Checker {
   }
 
   boolean(path: string, v: unknown): boolean | undefined {
-    if (v === undefined || typeof v === "boolean") return v;
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === "boolean") return v;
     const hint = typeof v === "string" && /^(true|false|yes|no|0|1)$/i.test(v.trim()) ? `; ${STACK_CONFIG_BOOLEAN_HINT}` : "";
     this.add(path, `must be true or false (a boolean), not ${describeValue(v)}; strings are never read as booleans${hint}`);
     return undefined;
   }
 
   positiveNumber(path: string, v: unknown, unit: string): number | undefined {
-    if (v === undefined) return undefined;
+    if (v === undefined || v === null) return undefined;
     if (typeof v !== "number") {
       const hint = typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? `; ${STACK_CONFIG_NUMBER_HINT}` : "";
       this.add(path, `must be a number of ${unit} greater than 0, not ${describeValue(v)}${hint}`);
@@ -136,7 +139,7 @@ class Checker {
   }
 
   stringList(path: string, v: unknown, what: string, example: string): string[] | undefined {
-    if (v === undefined) return undefined;
+    if (v === undefined || v === null) return undefined;
     if (!Array.isArray(v)) {
       const hint = typeof v === "string" ? `; write [${JSON.stringify(v)}]` : "";
       this.add(path, `must be a list of ${what} (e.g. ${example}), not ${describeValue(v)}${hint}`);
@@ -153,7 +156,7 @@ class Checker {
   }
 
   stringMap(path: string, v: unknown, what: string, example: string): Record<string, string> | undefined {
-    if (v === undefined) return undefined;
+    if (v === undefined || v === null) return undefined;
     if (!isPlainObject(v)) {
       this.add(path, `must be a mapping of ${what} (e.g. ${example}), not ${describeValue(v)}`);
       return undefined;
@@ -173,7 +176,7 @@ class Checker {
   /** Rejects fields that are not known, naming the closest known one. */
   unknownFields(path: string | undefined, obj: Record<string, unknown>, known: readonly string[]): void {
     for (const [k, v] of Object.entries(obj)) {
-      if (v === undefined || known.includes(k)) continue;
+      if (v === undefined || v === null || known.includes(k)) continue;
       const close = known.find((f) => f.toLowerCase() === k.toLowerCase());
       this.add(fieldPath(path, k), `is not a known field${close ? `; did you mean ${JSON.stringify(close)}?` : ""} ` +
         `(valid fields: ${known.join(", ")}); an unknown field would be silently ignored`);
@@ -229,7 +232,7 @@ class Checker {
 }
 
 function parseSelector(c: Checker, path: string, v: unknown): LabelSelector | undefined {
-  if (v === undefined) return undefined;
+  if (v === undefined || v === null) return undefined;
   if (!isPlainObject(v)) {
     c.add(path, `must be a label selector object ({ matchLabels: {...}, matchExpressions: [...] }), not ${describeValue(v)}`);
     return undefined;
@@ -271,7 +274,7 @@ function parseSelector(c: Checker, path: string, v: unknown): LabelSelector | un
 }
 
 function parseValuesMap(c: Checker, path: string, v: unknown): Record<string, Record<string, unknown>> | undefined {
-  if (v === undefined) return undefined;
+  if (v === undefined || v === null) return undefined;
   if (!isPlainObject(v)) {
     c.add(path, `must be a mapping of cluster name to Helm values objects (e.g. { "member1": { "replicas": 2 } }), not ${describeValue(v)}`);
     return undefined;
@@ -286,7 +289,7 @@ function parseValuesMap(c: Checker, path: string, v: unknown): Record<string, Re
 }
 
 function parseScheduling(c: Checker, path: string, v: unknown): ClusterSchedulingRequest | undefined {
-  if (v === undefined) return undefined;
+  if (v === undefined || v === null) return undefined;
   if (!isPlainObject(v)) {
     c.add(path, `must be an object { clusters, clusterSelector, overrides, overridesYaml }, not ${describeValue(v)}`);
     return undefined;
@@ -361,14 +364,14 @@ export function parseRequestFields(raw: unknown, path?: string): { partial: Part
     }
   }
 
-  if (raw.retry !== undefined) {
+  if (raw.retry !== undefined && raw.retry !== null) {
     if (typeof raw.retry !== "number" || !Number.isInteger(raw.retry) || raw.retry < 0) {
       const hint = typeof raw.retry === "string" ? `; ${STACK_CONFIG_NUMBER_HINT}` : "";
       c.add(at("retry"), `must be a whole number of at least 0, not ${describeValue(raw.retry)}${hint}`);
     } else partial.retry = raw.retry;
   }
 
-  if (raw.config !== undefined) {
+  if (raw.config !== undefined && raw.config !== null) {
     if (!isPlainObject(raw.config)) {
       c.add(at("config"), `must be an object of Helm values, not ${describeValue(raw.config)}` +
         (typeof raw.config === "string" ? " (use configYaml for YAML text)" : ""));
