@@ -114,7 +114,11 @@ async function awaitReadyWith(inputs: ReadinessProviderInputs, opts: InternalOpt
  * refuses too (nothing is deleted on a guess).
  */
 async function guardRemoval(api: ReadinessApi, state: ReadinessProviderState, extension: string): Promise<void> {
-  if (state.removeWithDependents === true) return;
+  const force = state.removeWithDependents as unknown;
+  if (force !== undefined && typeof force !== "boolean") {
+    throw new Error(`removeWithDependents must be a boolean (true or false), got ${JSON.stringify(force)}; nothing was deleted`);
+  }
+  if (force === true) return;
   let facts;
   try {
     const [extensions, extensionVersions, installPlans] = await Promise.all([
