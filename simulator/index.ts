@@ -9,7 +9,12 @@
  * - {@link ControllerSimulator}: a deterministic model of KubeSphere's InstallPlan controller
  *   (state machine, helm executor Jobs and Pods, Helm releases, multicluster agents, uninstall),
  *   with injectable faults; in-process against the server's store (manual, step-by-step) or as
- *   a controller against any API server (`simulator/main.ts`).
+ *   a controller against any API server (`simulator/main.ts`). Its executor Jobs and InstallPlan
+ *   status sequences match traces of the real controller (simulator/README.md, "Fidelity");
+ *   executor pods come in two shapes, `executorPods: "withLog"` (a pod whose log can be read) or
+ *   `"none"` (no pod, as on a kube-apiserver without kubelet);
+ * - the KubeSphere v4.1.3 catalog ({@link loadCatalogInto}, {@link readCatalog}), shipped with the
+ *   package; pass `dir` for another catalog.
  *
  * @example
  * import * as k8s from "@kubernetes/client-node";
@@ -49,6 +54,7 @@ export * from "./controllerFaults";
 export * from "./kubeClient";
 export * from "./scheduler";
 export * from "./executor";
+export * from "./executorJob";
 export * from "./controller";
 export * from "./table";
 export * from "./statusWriter";
