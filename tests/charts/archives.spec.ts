@@ -50,6 +50,10 @@ describe("chart archives: hostile, corrupt, huge", () => {
     const files = await readArchive(await tgz([{ name: "demo/", type: "directory" }, { name: "demo/Chart.yaml", body: CHART_YAML }]), "demo-1.0.0.tgz");
     expect([...files.keys()]).to.deep.equal(["demo/Chart.yaml"]);
   });
+  it("a path that appears twice: the later entry wins, as in Helm (the real gateway-1.0.4.tgz has such duplicates)", async () => {
+    const files = await readArchive(await tgz([{ name: "demo/values.yaml", body: "a: 1\n" }, { name: "demo/values.yaml", body: "a: 2\n" }]), "demo-1.0.0.tgz");
+    expect(files.get("demo/values.yaml")!.toString()).to.equal("a: 2\n");
+  });
   it("path traversal", async () => {
     expect(await refusal(await tgz([{ name: "demo/../../etc/passwd", body: "x" }])))
       .to.equal("chart archive evil-1.0.0.tgz: entry \"demo/../../etc/passwd\" escapes the archive (path traversal with \"..\"); refused");
