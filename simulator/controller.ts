@@ -157,6 +157,11 @@ export class ControllerSimulator {
     this.logger = options.logger;
     this.faults = new ExecutorFaults(options.faults ?? []);
     this.agentConditions = options.agentConditions ?? shippedAgentConditions();
+    for (const [name, list] of Object.entries(this.agentConditions)) {
+      if (!Array.isArray(list) || list.some((c) => typeof c !== "string" || c === "")) {
+        throw new Error(`ControllerSimulator: agentConditions["${name}"] must be a list of non-empty strings (Helm value paths such as "kubePrometheusStack.enabled"), got ${JSON.stringify(list)}`);
+      }
+    }
     const executorPods = options.executorPods ?? "withLog";
     if (!EXECUTOR_POD_MODES.includes(executorPods)) {
       throw new Error(`ControllerSimulator: executorPods must be one of ${EXECUTOR_POD_MODES.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(executorPods)}`);
@@ -466,7 +471,7 @@ export class ControllerSimulator {
     return {
       jobName: run.jobName, namespace: plan.status!.targetNamespace!, plan: { name: plan.metadata.name, uid: plan.metadata.uid },
       extension: plan.spec.extension.name, release: run.release, action: run.action, config: run.config, configHash: run.configHash,
-      chartURL: ev?.spec.chartURL, hookImage: ev && run.action !== "uninstall" ? hookImageFor(ev, run.action) : undefined,
+      chartURL: ev?.spec.chartURL, hookImage: ev ? hookImageFor(ev, run.action) : undefined,
       cluster: run.cluster === undefined ? undefined : { name: run.cluster, role: run.cluster === this.host ? "host" : "member" },
       // Host: the controller's own connection; agents: the member's kubeconfig from its Cluster object.
       kubeconfig: encoded ? Buffer.from(encoded, "base64").toString("utf8") : HOST_KUBECONFIG,

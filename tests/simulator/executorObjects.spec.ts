@@ -9,8 +9,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { expect } from "chai";
+import { ControllerSimulator } from "../../simulator/controller";
 import { kubeconfigFor } from "../../simulator/fixtures";
-import type { KubeObject } from "../../simulator/store";
+import { ObjectStore, type KubeObject } from "../../simulator/store";
 import { installPlan, startSimEnv, type SimEnv } from "../support/simulatorHarness";
 import { OBSERVED_DIR } from "./observed/trace";
 import { RECORDED_RUNS, replay } from "./observed/replay";
@@ -81,7 +82,7 @@ describe("controller simulator: executor Job and ConfigMap as the real controlle
   it("puts the chart archive into the ConfigMap only when the ExtensionVersion has no chartURL", async () => {
     env = await startSimEnv({ extensions: ["gatekeeper"] });
     const ev = env.store.mustGet("extensionversions", "gatekeeper-1.0.1");
-    const spec = { ...(ev.spec as Record<string, unknown>), chartDataRef: { namespace: "kubesphere-system", name: "gatekeeper-1.0.1-chart", key: "chart.tgz" } };
+    const spec: Record<string, unknown> = { ...(ev.spec as Record<string, unknown>), chartDataRef: { namespace: "kubesphere-system", name: "gatekeeper-1.0.1-chart", key: "chart.tgz" } };
     delete spec.chartURL;
     env.store.update("extensionversions", { ...ev, spec });
     env.store.create("installplans", installPlan("gatekeeper", "1.0.1"));
@@ -144,10 +145,20 @@ describe("controller simulator: executor Job and ConfigMap as the real controlle
       expect(a).to.equal(b);
     });
 
+    it("rejects agentConditions that are not lists of value paths, naming the entry", async () => {
+      let message = "";
+      try {
+        await ControllerSimulator.start({ store: new ObjectStore(), agentConditions: { "whizard-monitoring-1.1.1": "kubePrometheusStack.enabled" as never } });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).to.equal('ControllerSimulator: agentConditions["whizard-monitoring-1.1.1"] must be a list of non-empty strings (Helm value paths such as "kubePrometheusStack.enabled"), got "kubePrometheusStack.enabled"');
+    });
+
     it("rejects an unknown shape, naming the option and the valid values", async () => {
       let message = "";
       try {
-        await startSimEnv({ executorPods: "kubelet" as never });
+        await ControllerSimulator.start({ store: new ObjectStore(), executorPods: "kubelet" as never });
       } catch (e) {
         message = (e as Error).message;
       }
