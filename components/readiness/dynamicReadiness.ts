@@ -6,20 +6,15 @@
  * ## How the provider code reaches the provider process
  *
  * Pulumi serializes the provider object with its closure serializer and runs it in a separate
- * process (pulumi-notes §3). The methods below are deliberately tiny: each `require()`s the
- * compiled `providerRuntime` module at run time. The module is found by
- *
- * 1. the absolute path captured (as a plain string) when this file was loaded — it works for any
- *    layout (installed package, monorepo, ts-node) as long as the files are still there; but it is
- *    stored in the state's `__provider`, so a state moved to another machine or a project moved on
- *    disk no longer has that file; hence
- * 2. the package path `@kubesphere-ext/pulumi-kubesphere/bin/components/readiness/providerRuntime`,
- *    resolved from the provider process's working directory (the Pulumi project), which works
- *    wherever the package is installed in the project's `node_modules`.
- *
- * If both fail, the error names both paths. The cost: the runtime module must be present at run
- * time (it is, in the package), and changes to it do not trigger a diff (pulumi-notes §3: diff does
- * not react to provider code).
+ * process, started by the engine in the program's directory. The methods below are deliberately
+ * tiny: each `require()`s the compiled runtime module through the package's export
+ * `@kubesphere-ext/pulumi-kubesphere/readiness-runtime`, resolved from the provider process (the
+ * project's `node_modules`) — so the state holds no path of this machine, and a state moved to
+ * another machine still works where the package is installed. If it cannot be found, the error
+ * says to install the package in the Pulumi project. Programs in other languages never use this
+ * resource: the package's provider serves `kubesphere:index:InstallPlanReadiness` instead
+ * (provider/readinessResource.ts). Changes to the runtime module do not trigger a diff (a dynamic
+ * provider's diff does not react to provider code).
  *
  * ## Delete, and why the order matters
  *
@@ -48,17 +43,16 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ExpectedInstallPlan } from "./assess";
 import type { ReadinessOutputs, ReadinessProviderInputs, ReadinessProviderState } from "./providerRuntime";
 
-/** Absolute path of the runtime module, resolved when this module loads (`.js` when compiled, `.ts` under ts-node). */
-const RUNTIME_PATH: string = require.resolve("./providerRuntime");
-/** Package-relative fallback, resolved from the Pulumi project in the provider process. */
-const RUNTIME_PACKAGE_PATH = "@kubesphere-ext/pulumi-kubesphere/bin/components/readiness/providerRuntime";
+/** The runtime module as the package exports it (package.json `exports`). */
+const RUNTIME_PACKAGE_PATH = "@kubesphere-ext/pulumi-kubesphere/readiness-runtime";
 
 /**
  * Input properties whose change is an update (a re-check of the wait, immediate when the plan is
  * already ready). The kubeconfig is among them so that rotated credentials replace the copy that
  * `delete` will use.
  */
-export const READINESS_DIFF_KEYS = ["planName", "expected", "specHash", "kubeconfig", "context", "timeoutSeconds", "deleteTimeoutSeconds", "forceDeleteOnDestroy"] as const;
+export const READINESS_DIFF_KEYS = ["planName", "expected", "specHash", "kubeconfig", "context", "timeoutSeconds", "deleteTimeoutSeconds",
+  "forceDeleteOnDestroy", "removeWithDependents"] as const;
 
 /** The preview-time placeholder for unknown values inside dynamic-provider inputs. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -151,22 +145,22 @@ export const installPlanReadinessProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 /**
- * The path to `require` for the runtime module: the absolute path captured at load time when it
- * can be resolved in this process, else the package path. Serialized by value with the provider
- * (it only captures two strings).
+ * The path to `require` for the runtime module. In this process (the object itself, used directly by
+ * tests and tools) it is the sibling module; in the dynamic-provider process, where `require` is the
+ * host's, it is the package export resolved from the project's `node_modules` (then from the working
+ * directory). Serialized by value with the provider (it only captures strings).
  */
 function runtimeModulePath(): string {
-  const candidates = [RUNTIME_PATH, RUNTIME_PACKAGE_PATH];
   const tried: string[] = [];
-  for (const c of candidates) {
+  for (const [request, paths] of [["./providerRuntime", undefined], [RUNTIME_PACKAGE_PATH, undefined], [RUNTIME_PACKAGE_PATH, [process.cwd()]]] as const) {
     try {
-      return require.resolve(c);
+      return require.resolve(request, paths ? { paths: [...paths] } : undefined);
     } catch (e) {
-      tried.push(`${c} (${(e as Error).message.split("\n")[0]})`);
+      tried.push((e as Error).message.split("\n")[0]);
     }
   }
-  throw new Error(`InstallPlanReadiness provider: cannot find its runtime module; tried ${tried.join("; ")}. ` +
-    `Install @kubesphere-ext/pulumi-kubesphere in the Pulumi project's node_modules.`);
+  throw new Error(`InstallPlanReadiness provider: cannot load ${RUNTIME_PACKAGE_PATH} (${tried.slice(1).join("; ")}). ` +
+    "Install @kubesphere-ext/pulumi-kubesphere in the Pulumi project's node_modules.");
 }
 
 /** Arguments of {@link InstallPlanReadiness}. */
@@ -193,6 +187,8 @@ export interface InstallPlanReadinessArgs {
   deleteTimeoutSeconds?: pulumi.Input<number>;
   /** With `deleteTimeoutSeconds`: add `kubesphere.io/force-delete` before deleting (uninstall without hooks). Defaults to false. */
   forceDeleteOnDestroy?: pulumi.Input<boolean>;
+  /** On removal, uninstall even though other installed extensions require this one. Defaults to false (refused, dependents named). */
+  removeWithDependents?: pulumi.Input<boolean>;
   /** The component's current `retry` value, so failure messages name the next value to set. */
   retry?: pulumi.Input<number>;
   /**

@@ -84,10 +84,22 @@ describe("InstallPlanReadiness dynamic resource", function () {
       expect(text as string, "credentials never go into the serialized provider").to.not.contain(env.server.token!);
       expect(await new Promise((r) => res.state.apply((s) => { r(s); return s; }))).to.equal("Installed");
 
-      // Load the serialized provider the way @pulumi/pulumi/cmd/dynamic-provider does, from the project dir.
-      const provider = requireFromString(text as string, path.join(REPO_ROOT, "__provider.js")).handler();
-      env.server.store.create("installplans", planObject("devops", "1.1.2", CFG) as never);
-      const created = await provider.create!(inputs());
+      // Load the serialized provider the way @pulumi/pulumi/cmd/dynamic-provider does, from a project
+      // whose node_modules has the package: its export resolves (here to the source, not a build).
+      const Module = require("module") as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request: string, ...rest: unknown[]) {
+        return request === "@kubesphere-ext/pulumi-kubesphere/readiness-runtime"
+          ? path.join(REPO_ROOT, "components/readiness/providerRuntime.ts") : resolve.call(this, request, ...rest);
+      };
+      let created: pulumi.dynamic.CreateResult;
+      try {
+        const provider = requireFromString(text as string, path.join(os.tmpdir(), "project", "__provider.js")).handler();
+        env.server.store.create("installplans", planObject("devops", "1.1.2", CFG) as never);
+        created = await provider.create!(inputs());
+      } finally {
+        Module._resolveFilename = resolve;
+      }
       expect(created.id).to.equal("devops");
       expect(created.outs).to.deep.equal({
         ...inputs(), // the inputs come back as outputs: the engine diffs against old outputs and deletes from them
@@ -102,14 +114,22 @@ describe("InstallPlanReadiness dynamic resource", function () {
       expect(reg.additionalSecretOutputs).to.deep.equal(["kubeconfig"]);
     });
 
-    it("a serialized provider whose runtime module cannot be found says which paths it tried", async () => {
+    it("the serialized provider holds no path of this machine, and says how to fix a missing package", async () => {
       const { reg } = await registerUnderMocks({ planName: "devops", expected: expectedFor("devops", "1.1.2", CFG), timeoutSeconds: 10 });
-      const text = (reg.inputs.__provider as string).replace(/RUNTIME_PATH: "[^"]+"/, 'RUNTIME_PATH: "/moved/project/providerRuntime.js"');
-      expect(text).to.contain("/moved/project/providerRuntime.js");
+      const text = reg.inputs.__provider as string;
+      expect(text).to.not.contain(REPO_ROOT);
+      expect(text).to.contain("@kubesphere-ext/pulumi-kubesphere/readiness-runtime");
+      // Loaded where the package is not installed (a directory without node_modules):
       const provider = requireFromString(text, path.join(os.tmpdir(), "__provider.js")).handler();
-      const err = await provider.create!(inputs()).then(() => undefined, (e: Error) => e);
-      expect(err?.message).to.contain("cannot find its runtime module; tried /moved/project/providerRuntime.js")
-        .and.contain("@kubesphere-ext/pulumi-kubesphere/bin/components/readiness/providerRuntime");
+      const cwd = process.cwd();
+      process.chdir(os.tmpdir());
+      try {
+        const err = await provider.create!(inputs()).then(() => undefined, (e: Error) => e);
+        expect(err?.message).to.contain("cannot load @kubesphere-ext/pulumi-kubesphere/readiness-runtime")
+          .and.contain("Install @kubesphere-ext/pulumi-kubesphere in the Pulumi project's node_modules");
+      } finally {
+        process.chdir(cwd);
+      }
     });
 
     it("stores the kubeconfig input as a secret", async () => {
