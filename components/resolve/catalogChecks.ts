@@ -358,9 +358,6 @@ function checkPlacement(snap: CatalogSnapshot, checked: CheckedRequest, ctx: Cat
         `${csAt}.allowNoClusters: true if that is what you want`);
     }
   }
-  if (cs.clusters && cs.clusters.length > 0 && selected.length === 0 && unknown.length === 0 && cs.allowNoClusters !== true) {
-    problems.push(`${csAt}.clusters targets no existing cluster; set ${csAt}.allowNoClusters: true if that is what you want`);
-  }
   facts.targetClusters = targetClusters(snap.clusters, { clusters: cs.clusters, clusterSelector: cs.clusterSelector });
   const notNow = selected.filter((c) => !facts.targetClusters.includes(c));
   if (notNow.length > 0) {

@@ -121,6 +121,11 @@ export function checkRequest(raw: unknown, path?: string): CheckedRequest {
         "the API server rejects duplicates: list each cluster once");
     }
     if (cs.clusterSelector !== undefined) problems.push(...labelSelectorProblems(cs.clusterSelector, `${csAt}.clusterSelector`));
+    if ((cs.clusters?.length ?? 0) > 0 && cs.clusterSelector !== undefined) {
+      // The controller takes the names and silently ignores the selector (BEHAVIOR §2.9).
+      problems.push(`${csAt} gives both clusters and clusterSelector; the controller would use clusters and silently ignore ` +
+        "the selector. Give one of them");
+    }
     const hasPlacement = (cs.clusters?.length ?? 0) > 0 || cs.clusterSelector !== undefined;
     if (!hasPlacement && overrideKeys.length > 0) {
       problems.push(`${csAt}.overrides for ${overrideKeys.map((c) => JSON.stringify(c)).join(", ")} can never apply: ` +

@@ -331,6 +331,8 @@ add({ cls: "placement", title: "override for a cluster outside the list", run: s
   field: /clusterScheduling\.overrides for "member2"/, wrong: /not selected by the placement \(clusters "member1"/, valid: /add them to the placement or remove their overrides/ });
 add({ cls: "placement", title: "override for a cluster outside the selector", run: sched({ clusterSelector: { matchLabels: { "cluster-role.kubesphere.io/host": "" } }, overridesYaml: { member1: "a: 1" } }),
   field: /clusterScheduling\.overrides for "member1"/, wrong: /not selected by the placement \(clusterSelector/, valid: /which selects "host"/ });
+add({ cls: "placement", title: "both clusters and clusterSelector", run: sched({ clusters: ["member1"], clusterSelector: {} }),
+  field: /^clusterScheduling gives both clusters and clusterSelector/, wrong: /silently ignore the selector/, valid: /Give one of them/ });
 add({ cls: "placement", title: "empty cluster name", run: sched({ clusters: ["member1", ""] }),
   field: /clusterScheduling\.clusters\[1\] ""/, wrong: /is empty/, valid: /not a valid cluster name/ });
 add({ cls: "placement", title: "whitespace cluster name", run: sched({ clusters: [" member1"] }),
