@@ -65,7 +65,11 @@ export interface ExecutorJobSpec {
   agentConditions?: string[];
 }
 
-/** The hook image the ExtensionVersion names for `action` (annotation `executor-hook-image.kubesphere.io/<action>`). */
+/**
+ * The hook image the ExtensionVersion names for `action` (annotation `executor-hook-image.kubesphere.io/<action>`).
+ * @param ev the ExtensionVersion of the run.
+ * @param action the executor action.
+ */
 export function hookImageFor(ev: { metadata?: { annotations?: Record<string, string> } }, action: ExecutorAction): string | undefined {
   const image = ev.metadata?.annotations?.[`${ANNOTATION_HOOK_IMAGE_PREFIX}${action}`];
   return image !== undefined && image !== "" ? image : undefined;
@@ -83,6 +87,7 @@ function setValues(spec: ExecutorJobSpec): string {
  * The shell command of the `helm` container: copy the read-only ConfigMap mount into the
  * writable work directory, then run helm. Install and upgrade are as recorded; the uninstall
  * command line was not recorded (same connection flags, `helm uninstall --wait`).
+ * @param spec the run.
  */
 export function helmCommandLine(spec: ExecutorJobSpec): string {
   const connection = `--insecure-skip-tls-verify --kubeconfig kube.config --kube-as-user system:serviceaccount:${spec.namespace}:helm-executor.${spec.extension}`;
@@ -125,7 +130,10 @@ function metadata(spec: ExecutorJobSpec, withAnnotations: boolean): KubeObject["
 
 const b64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
 
-/** The executor ConfigMap (see the module comment). The simulator never reads these files back. */
+/**
+ * The executor ConfigMap (see the module comment). The simulator never reads these files back.
+ * @param spec the run.
+ */
 export function executorConfigMap(spec: ExecutorJobSpec): KubeObject {
   const files: Record<string, string> = {
     "ca-helm.crt": "# CA bundle of the target cluster's API server (simulated)\n",
@@ -142,7 +150,10 @@ export function executorConfigMap(spec: ExecutorJobSpec): KubeObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: metadata(spec, false), binaryData };
 }
 
-/** The executor Job (see the module comment). */
+/**
+ * The executor Job (see the module comment).
+ * @param spec the run.
+ */
 export function executorJob(spec: ExecutorJobSpec): KubeObject {
   const initContainers = spec.hookImage === undefined ? [] : [{
     name: "helm-init", image: spec.hookImage, ...CONTAINER_DEFAULTS,

@@ -52,6 +52,7 @@ export function shippedAgentConditions(): Record<string, string[]> {
  * (multi-document, comment headers allowed) in file-name order, the parse cached per directory
  * for the life of the process; without `dir`, the catalog the simulator ships. Throws naming the
  * file when a document is not a Kubernetes object, or naming the directory when it is missing.
+ * @param dir a directory of catalog `*.yaml` files; omitted: the shipped catalog.
  */
 export function readCatalog(dir?: string): KubeObject[] {
   if (dir === undefined) return JSON.parse(JSON.stringify(shippedCatalog().objects)) as KubeObject[];
@@ -65,7 +66,10 @@ export function readCatalog(dir?: string): KubeObject[] {
 /** Parsed catalogs by directory (YAML parsing dominates test set-up time otherwise). */
 const catalogCache = new Map<string, string>();
 
-/** Parses every `*.yaml`/`*.yml` file of `dir` in file-name order (no cache). */
+/**
+ * Parses every `*.yaml`/`*.yml` file of `dir` in file-name order (no cache).
+ * @param dir the catalog directory.
+ */
 export function parseCatalogDir(dir: string): KubeObject[] {
   if (!fs.existsSync(dir)) {
     throw new Error(`simulator: catalog directory ${dir} does not exist (pass a directory of KubeSphere catalog *.yaml files, or none for the shipped v4.1.3 catalog)`);
