@@ -11,6 +11,7 @@ import { requireExactVersion } from "./requireExactVersion";
 import { requireExplicitEnabled } from "./requireExplicitEnabled";
 import { requireManualUpgradeStrategy } from "./requireManualUpgradeStrategy";
 import { requireNameMatchesExtension } from "./requireNameMatchesExtension";
+import { requireStrictChartConfig } from "./requireStrictChartConfig";
 import { requireUniqueInstallPlans } from "./requireUniqueInstallPlans";
 import { requireValidConfigYaml } from "./requireValidConfigYaml";
 import { restrictClusterScheduling } from "./restrictClusterScheduling";
@@ -25,6 +26,7 @@ export {
   requireExplicitEnabled,
   requireManualUpgradeStrategy,
   requireNameMatchesExtension,
+  requireStrictChartConfig,
   requireUniqueInstallPlans,
   requireValidConfigYaml,
   restrictClusterScheduling,
@@ -41,6 +43,7 @@ export const policies: Policies = [
   restrictClusterScheduling,
   requireValidConfigYaml,
   denyConfigKeys,
+  requireStrictChartConfig,
   preventDowngrade,
   limitClusterChanges,
   requireDependencies,

@@ -18,10 +18,10 @@ function jsonType(v: unknown): string {
 }
 
 describe("the kubesphere-extensions pack as a whole", () => {
-  it("has 12 policies with unique kebab-case names", () => {
+  it("has 13 policies with unique kebab-case names", () => {
     const names = policies.map((p) => p.name);
-    expect(names).to.have.length(12);
-    expect(new Set(names).size).to.equal(12);
+    expect(names).to.have.length(13);
+    expect(new Set(names).size).to.equal(13);
     for (const n of names) expect(n).to.match(/^kubesphere-(installplan|extension)-[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 
