@@ -11,19 +11,19 @@ import { checkChartConfig } from "../../components/charts/checkChartConfig";
 import { CachingChartSource } from "../../components/charts/source";
 import type { Chart } from "../../components/charts/chart";
 
-type Entry = { name: string; body?: string | Buffer; type?: tarStream.Headers["type"]; linkname?: string; size?: number };
+type Entry = { name: string; body?: string | Buffer; type?: tarStream.Header["type"]; linkname?: string; size?: number };
 
 async function tgz(entries: Entry[]): Promise<Buffer> {
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
-    pack.on("data", (c: Buffer) => chunks.push(c));
+    pack.on("data", (c) => chunks.push(c as Buffer));
     pack.on("end", resolve);
     pack.on("error", reject);
   });
   for (const e of entries) {
     await new Promise<void>((resolve, reject) => {
-      const header: tarStream.Headers = { name: e.name, type: e.type ?? "file", ...(e.linkname ? { linkname: e.linkname } : {}) };
+      const header: Partial<tarStream.Header> & { name: string } = { name: e.name, type: e.type ?? "file", ...(e.linkname ? { linkname: e.linkname } : {}) };
       if (e.type === "symlink" || e.type === "link" || e.type === "directory") pack.entry(header, (err) => (err ? reject(err) : resolve()));
       else pack.entry(header, e.body ?? "", (err) => (err ? reject(err) : resolve()));
     });
