@@ -1,16 +1,18 @@
 /**
  * The runbook's troubleshooting in one pure function: from the InstallPlan, the Extension, whether
  * the ExtensionVersion exists, the Clusters and the executor Jobs, decide what is wrong and what to do
- * (BEHAVIOR §2-§6, Appendix A). The overall verdict is the readiness assessment the component's waiter
- * uses (`components/readiness/assess.ts`); the findings add the causes and the fixes. No I/O here.
+ * (docs/readiness.md). Every readiness decision — the overall verdict and each scope's (host, cluster)
+ * failed / stalled / pre-Job-failure / Job-gone call, with its text — is the one `assessInstallPlan`
+ * makes for the component's waiter (`components/readiness/assess.ts`); the findings only add the
+ * evidence, the causes and the fixes around those verdicts. No I/O here.
  */
 import { fnv1a64Hex } from "../components/config/configHash";
 import { targetClusters } from "../components/kubesphere/clusters";
 import type { Cluster, Condition, Extension, InstallationStatus, InstallPlan, StateHistoryEntry } from "../components/kubesphere/types";
 import { ANNOTATION_FORCE_DELETE, InstallPlanState as S } from "../components/kubesphere/types";
 import {
-  assessInstallPlan, assessInstallPlanDeletion, DEFAULT_STALL_GRACE_MS, ExpectedClusterState, InstallPlanAssessment,
-  JobObservation, ReadinessStatus,
+  assessInstallPlan, assessInstallPlanDeletion, ExpectedClusterState, InstallPlanAssessment,
+  JobObservation, ReadinessStatus, ScopeReadiness,
 } from "../components/readiness/assess";
 import type { JobInfo, PodInfo } from "./context";
 
@@ -142,10 +144,13 @@ function cond0(s: InstallationStatus | undefined): string {
   return c.message?.trim() ? c.message : `${c.type}=${c.status} (${c.reason})`;
 }
 
-/** Findings about one scope's state (host or a cluster entry) and its Job. */
+/**
+ * Findings about one scope (host or a cluster entry): the readiness verdict `r` of that scope, as
+ * `assessInstallPlan`/`assessInstallPlanDeletion` made it, becomes the finding's severity and title;
+ * the Job/pod evidence and the runbook add detail and hints.
+ */
 function scopeFindings(
-  scope: string, s: InstallationStatus | undefined, specVersion: string, expectedHash: string | undefined,
-  planName: string, input: DiagnosisInput, deleting: boolean,
+  scope: string, s: InstallationStatus | undefined, r: ScopeReadiness | undefined, planName: string, input: DiagnosisInput, deleting: boolean,
 ): Finding[] {
   const out: Finding[] = [];
   const state = s?.state ?? "";
@@ -158,32 +163,24 @@ function scopeFindings(
   const isHost = scope === "host";
   const retryHint = "fix the cause (see the Job log), then change the config or raise `retry` on the component " +
     "(`kubesphere-ext plan <name>@<version> --retry N` shows the plan); with kubectl, add a comment line to spec.config";
+  const verdict = r?.status;
+  const title = r?.message ?? `state ${state}`;
 
-  switch (state) {
-    case S.InstallFailed:
-    case S.UpgradeFailed: {
-      const current = s?.version === specVersion && (expectedHash === undefined || s?.configHash === expectedHash);
-      if (current) {
-        out.push({
-          severity: "error", scope, title: `${state}: ${cond0(s)}`,
-          detail: "conditions[0] (the newest condition) carries the cause. A failure inside the helm Job records the new " +
-            "version and configHash, so KubeSphere does not retry the same spec, ever (BEHAVIOR §6.4). There is no `Failed` " +
-            "state; InstallFailed/UpgradeFailed are the failure states.",
-          hint: `${logsHint ? `${logsHint}; ` : ""}${retryHint}`,
-        });
-      } else {
-        out.push({
-          severity: "warning", scope, title: `${state} before an executor Job was created: ${cond0(s)}`,
-          detail: "version/configHash still hold the previous values, so the controller keeps retrying by itself (chart " +
-            "download, missing Repository, RBAC or namespace setup failed, BEHAVIOR §6.4). It will not settle until the cause is fixed.",
-          hint: "check the Repository named by the ExtensionVersion and ks-controller-manager's log",
-        });
-      }
-      break;
-    }
-    case S.UninstallFailed:
+  if (evidence?.error && (state === S.Installing || state === S.Upgrading || state === S.Uninstalling)) {
+    out.push({ severity: "warning", scope, title: `cannot read executor Job ${jobName}`, detail: evidence.error });
+  }
+  if (verdict === "Failed" || verdict === "Stalled") {
+    if (state === S.InstallFailed || state === S.UpgradeFailed) {
       out.push({
-        severity: "error", scope, title: `UninstallFailed: ${cond0(s)}`,
+        severity: "error", scope, title,
+        detail: "conditions[0] (the newest condition) carries the cause. A failure inside the helm Job records the new " +
+          "version and configHash, so KubeSphere does not retry the same spec, ever (BEHAVIOR §6.4). There is no `Failed` " +
+          "state; InstallFailed/UpgradeFailed are the failure states.",
+        hint: `${logsHint ? `${logsHint}; ` : ""}${retryHint}`,
+      });
+    } else if (state === S.UninstallFailed) {
+      out.push({
+        severity: "error", scope, title,
         detail: isHost
           ? "The uninstall Job failed and the controller does not retry; the InstallPlan stays Terminating (BEHAVIOR §5 step 9)."
           : "The agent uninstall failed. Agents are uninstalled before the host, so the deletion hangs; the force-delete " +
@@ -193,70 +190,62 @@ function scopeFindings(
             "resources the chart created outside Helm stay behind)"
           : `fix the agent release on ${scope.replace(/^cluster /, "")} by hand (helm uninstall ${s?.releaseName ?? "<ext>-agent"} -n ${s?.targetNamespace ?? "<ns>"})`,
       });
-      break;
-    case S.Installing:
-    case S.Upgrading:
-    case S.Uninstalling: {
-      if (!jobName) break;
-      if (evidence?.error) {
-        out.push({ severity: "warning", scope, title: `cannot read executor Job ${jobName}`, detail: evidence.error });
-        break;
-      }
-      if (!evidence) break; // offline: not read
-      if (!job) {
-        out.push({
-          severity: "warning", scope, title: `executor Job ${jobName} no longer exists while the state is ${state}`,
-          detail: "A missing Job counts as \"no job\" for the controller (BEHAVIOR §2.4); only the Helm release decides now. " +
-            "It may have been cleaned up by ttlSecondsAfterFinished or deleted by hand.",
-          hint: `helm status ${s?.releaseName ?? input.name} -n ${s?.targetNamespace ?? "<ns>"}`,
-        });
-        break;
-      }
-      if (state === S.Uninstalling) break;
-      if (job.complete || job.failed) {
-        const finished = toMs(job.finishedTime);
-        const pod = evidence.pods[0];
-        if (!job.failed && finished !== undefined && input.now - finished < DEFAULT_STALL_GRACE_MS) {
-          out.push({ severity: "info", scope, title: `Job ${jobName} finished ${Math.round((input.now - finished) / 1000)}s ago`,
-            detail: "The controller normally reacts within a second; check again shortly." });
-          break;
-        }
-        if (job.failed) {
-          out.push({
-            severity: "error", scope, title: `Job ${jobName} failed but the state is still ${state}`,
-            detail: `The controller maps Job events to the InstallPlan named after the extension (BEHAVIOR §6.1)${planName !== input.name ? `, and this plan is named ${planName}, not ${input.name}` : ""}. ` +
-              `Job failure: ${job.failureMessage ?? "(no message)"}.`,
-            hint: logsHint,
-          });
-        } else {
-          out.push({
-            severity: "error", scope, title: `Job completed but plan still ${state} (clock skew)`,
-            detail: `Job ${jobName} completed${job.finishedTime ? ` at ${job.finishedTime}` : ""}${pod?.nodeName ? ` on node ${pod.nodeName}` : ""}, ` +
-              `yet the ${isHost ? "plan" : "agent entry"} is still ${state}. Success reaches the plan only through Helm's ` +
-              "last_deployed, written with the Job pod's node clock; when that clock is behind the ks-controller-manager's, " +
-              "the transition counts as older than the last history entry and is discarded, for ever (BEHAVIOR §6.3).",
-            hint: `fix time sync (NTP/chrony) on ${pod?.nodeName ? `node ${pod.nodeName}` : "the node that ran the Job"} and compare its clock with ` +
-              "ks-controller-manager's node; then re-trigger the install by raising `retry` on the component (or changing the config)",
-          });
-        }
-      } else {
-        const pending = evidence.pods.find((p) => p.phase === "Pending");
-        if (pending) {
-          out.push({
-            severity: "warning", scope, title: `executor pod ${pending.name} is Pending`,
-            detail: "Executor Jobs have no activeDeadlineSeconds: a pod that never schedules or never pulls its image leaves " +
-              `the plan ${state} for ever (BEHAVIOR §2.10).`,
-            hint: `kubectl describe pod -n ${s?.targetNamespace ?? "<ns>"} ${pending.name}`,
-          });
-        } else if (evidence.pods.length === 0) {
-          out.push({ severity: "info", scope, title: `Job ${jobName} has no pods (yet)`,
-            detail: `No pod labelled job-name=${jobName} in ${s?.targetNamespace ?? "the target namespace"}.` });
-        }
-      }
-      break;
+    } else if (jobName && evidence && !job) {
+      out.push({
+        severity: "error", scope, title,
+        detail: "A missing Job counts as \"no job\" for the controller (BEHAVIOR §2.4); only the Helm release decides now. " +
+          "It may have been cleaned up by ttlSecondsAfterFinished or deleted by hand.",
+        hint: `helm status ${s?.releaseName ?? input.name} -n ${s?.targetNamespace ?? "<ns>"}`,
+      });
+    } else if (job?.failed) {
+      out.push({
+        severity: "error", scope, title,
+        detail: `${planName !== input.name ? `This plan is named ${planName}, not ${input.name}. ` : ""}Job failure: ${job.failureMessage ?? "(no message)"}.`,
+        hint: logsHint,
+      });
+    } else {
+      const pod = evidence?.pods[0];
+      out.push({
+        severity: "error", scope, title,
+        detail: `Job ${jobName ?? ""} completed${job?.finishedTime ? ` at ${job.finishedTime}` : ""}${pod?.nodeName ? ` on node ${pod.nodeName}` : ""}.`,
+        hint: `fix time sync (NTP/chrony) on ${pod?.nodeName ? `node ${pod.nodeName}` : "the node that ran the Job"} and compare its clock with ` +
+          "ks-controller-manager's node; then re-trigger the install by raising `retry` on the component (or changing the config)",
+      });
     }
-    default:
-      break;
+    return out;
+  }
+  if ((state === S.InstallFailed || state === S.UpgradeFailed) && verdict === "Progressing") {
+    // The readiness rule: version/hash are not the applied ones, so the failure happened before a Job
+    // (the controller retries) or belongs to the previous spec.
+    const preJob = /before an executor Job was created/.test(title);
+    out.push({
+      severity: "warning", scope, title: preJob ? `${state} before an executor Job was created: ${cond0(s)}` : title,
+      detail: preJob
+        ? "version/configHash still hold the previous values, so the controller keeps retrying by itself (chart " +
+          "download, missing Repository, RBAC or namespace setup failed, BEHAVIOR §6.4). It will not settle until the cause is fixed."
+        : "The controller has not acted on the applied spec yet.",
+      hint: preJob ? "check the Repository named by the ExtensionVersion and ks-controller-manager's log" : undefined,
+    });
+  }
+  if ((state === S.Installing || state === S.Upgrading) && evidence && job && !evidence.error) {
+    if (job.complete || job.failed) {
+      const finished = toMs(job.finishedTime);
+      out.push({ severity: "info", scope, title: `Job ${jobName} finished${finished !== undefined ? ` ${Math.round((input.now - finished) / 1000)}s ago` : ""}`,
+        detail: "The controller normally reacts within a second; check again shortly." });
+    } else {
+      const pending = evidence.pods.find((p) => p.phase === "Pending");
+      if (pending) {
+        out.push({
+          severity: "warning", scope, title: `executor pod ${pending.name} is Pending`,
+          detail: "Executor Jobs have no activeDeadlineSeconds: a pod that never schedules or never pulls its image leaves " +
+            `the plan ${state} for ever (BEHAVIOR §2.10).`,
+          hint: `kubectl describe pod -n ${s?.targetNamespace ?? "<ns>"} ${pending.name}`,
+        });
+      } else if (evidence.pods.length === 0) {
+        out.push({ severity: "info", scope, title: `Job ${jobName} has no pods (yet)`,
+          detail: `No pod labelled job-name=${jobName} in ${s?.targetNamespace ?? "the target namespace"}.` });
+      }
+    }
   }
   if (isHost && state === "" && !deleting && input.extensionVersionExists) {
     out.push({
@@ -344,6 +333,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   const jobObservations: Record<string, JobObservation> = {};
   for (const [name, e] of Object.entries(input.jobs)) {
     if (e.info) jobObservations[name] = { complete: e.info.complete, failed: e.info.failed, completionTime: e.info.finishedTime };
+    // Read and not found: gone (since before this look, so no grace).
+    else if (!e.error) jobObservations[name] = { complete: false, failed: false, gone: true };
   }
   const assessment: InstallPlanAssessment = deleting
     ? assessInstallPlanDeletion(plan, { jobs: jobObservations, now: input.now, extensionVersionExists: input.extensionVersionExists })
@@ -352,7 +343,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
       clusters: expectedClusters, removedClusters: removed,
     }, { jobs: jobObservations, now: input.now });
 
-  findings.push(...scopeFindings("host", st, specVersion, expectedHash, plan.metadata.name, input, deleting));
+  findings.push(...scopeFindings("host", st, assessment.host, plan.metadata.name, input, deleting));
   const clusterRows: ClusterRow[] = [];
   for (const c of [...new Set([...targets, ...Object.keys(entries)])].sort()) {
     const entry = entries[c];
@@ -363,7 +354,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
       message: r?.message ?? (entry ? `state ${entry.state ?? ""}` : "no agent entry yet"),
     });
     if (entry) findings.push(...scopeFindings(`cluster ${c}`, { ...entry, targetNamespace: entry.targetNamespace ?? st?.targetNamespace },
-      specVersion, c in overrides ? undefined : expectedHash, plan.metadata.name, input, deleting));
+      r, plan.metadata.name, input, deleting));
   }
   if (plan.spec?.clusterScheduling) {
     const named = placement?.clusters ?? [];

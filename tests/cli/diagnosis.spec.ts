@@ -6,6 +6,8 @@ import { diagnose, DiagnosisInput, hasProblems, JobEvidence } from "../../cli/di
 import { renderDiagnosis } from "../../cli/commands/diagnose";
 import { makeStyle } from "../../cli/output";
 import type { Cluster, InstallPlan } from "../../components/kubesphere/types";
+import { assessInstallPlan, type ExpectedInstallPlan } from "../../components/readiness/assess";
+import { fnv1a64Hex } from "../../components/config/configHash";
 
 const FIXTURES = path.resolve(__dirname, "../fixtures/installplan");
 const NOW = Date.parse("2026-01-01T01:00:00Z");
@@ -27,6 +29,18 @@ function input(plan: InstallPlan | undefined, extra: Partial<DiagnosisInput> = {
     name: plan?.spec.extension.name ?? "devops", plan, otherPlans: [], extensionVersionExists: true,
     availableVersions: ["1.1.1", "1.1.2", "1.2.0"], clusters: [cluster("host"), cluster("member1")], jobs: {},
     offline: false, now: NOW, ...extra,
+  };
+}
+
+/** What diagnose expects of a plan: its own stored spec (diagnose has no other). */
+function expectedOf(plan: InstallPlan): ExpectedInstallPlan {
+  const clusters = plan.spec.clusterScheduling?.placement?.clusters?.filter((c) => ["host", "member1"].includes(c));
+  const overrides = plan.spec.clusterScheduling?.overrides ?? {};
+  const removed = Object.keys(plan.status?.clusterSchedulingStatuses ?? {}).filter((c) => !(clusters ?? []).includes(c));
+  return {
+    name: plan.metadata.name, version: plan.spec.extension.version, configHash: fnv1a64Hex(plan.spec.config ?? ""), enabled: plan.spec.enabled ?? false,
+    clusters: clusters ? Object.fromEntries(clusters.map((c) => [c, c in overrides ? { mustDifferFrom: "" } : {}])) : undefined,
+    removedClusters: removed,
   };
 }
 
@@ -53,11 +67,39 @@ describe("diagnosis (pure)", () => {
     expect(w.hint).to.equal(`kubectl describe pod -n ${plan.status!.targetNamespace} ${job}-abcde`);
   });
 
-  it("a Job that is gone while Installing is a warning pointing at the Helm release", () => {
+  it("a Job that is gone while Installing is the readiness rule's Stalled verdict, pointing at the Helm release", () => {
     const plan = fixturePlan("progressing_installing.yaml");
     const job = plan.status!.jobName!;
     const d = diagnose(input(plan, { jobs: { [job]: { pods: [] } } }));
-    expect(d.findings.find((f) => f.severity === "warning")!.title).to.equal(`executor Job ${job} no longer exists while the state is Installing`);
+    expect(d.verdict).to.equal("Stalled");
+    const e = d.findings.find((f) => f.severity === "error")!;
+    expect(e.title).to.contain(`executor Job ${job} no longer exists while the plan is still Installing`);
+    expect(e.hint).to.match(/^helm status /);
+  });
+
+  it("uses the readiness rules' own decisions and texts, for every fixture (one set of rules)", () => {
+    const files = fs.readdirSync(FIXTURES).filter((f) => /^(failed|stalled|progressing_preJob)/.test(f));
+    expect(files.length).to.be.at.least(10);
+    let judged = 0;
+    for (const file of files) {
+      const doc = YAML.parse(fs.readFileSync(path.join(FIXTURES, file), "utf8")) as { observed: InstallPlan; context?: { now?: string; jobs?: Record<string, { complete: boolean; failed: boolean; completionTime?: string }> } };
+      const plan = doc.observed;
+      if (plan.metadata.deletionTimestamp) continue;
+      const now = doc.context?.now ? Date.parse(doc.context.now) : NOW;
+      // The fixture's Job facts, as diagnose reads them from the cluster.
+      const jobs: Record<string, JobEvidence> = Object.fromEntries(Object.entries(doc.context?.jobs ?? {}).map(([n, j]) =>
+        [n, { info: { name: n, namespace: "ns", complete: j.complete, failed: j.failed, finishedTime: j.completionTime }, pods: [] }]));
+      const d = diagnose(input(plan, { jobs, now }));
+      const a = assessInstallPlan(plan, expectedOf(plan), { now, jobs: doc.context?.jobs });
+      expect(d.verdict, file).to.equal(a.status);
+      if (a.status === "Failed" || a.status === "Stalled") {
+        const scope = a.decidedBy ? `cluster ${a.decidedBy}` : "host";
+        const msg = a.decidedBy ? a.clusters[a.decidedBy].message : a.host.message;
+        expect(d.findings.some((f) => f.severity === "error" && f.scope === scope && f.title === msg), `${file}: ${JSON.stringify(d.findings.map((f) => f.title))}`).to.equal(true);
+        judged++;
+      }
+    }
+    expect(judged, "Failed/Stalled fixtures compared").to.be.at.least(8);
   });
 
   it("a Job that cannot be read (RBAC) is reported, the rest of the diagnosis still runs", () => {
