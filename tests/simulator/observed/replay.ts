@@ -46,7 +46,7 @@ const del = (name: string) => (env: SimEnv): void => {
 const annotate = (name: string, key: string, value: string) => patch(name, { metadata: { annotations: { [key]: value } } });
 const spec = (body: Record<string, unknown>): Record<string, unknown> => ({ spec: body });
 
-/** The four recorded runs and their 16 steps (scenario.sh .. scenario4.sh). */
+/** The four recorded runs and their 17 scenarios (scenario.sh .. scenario4.sh). */
 export const RECORDED_RUNS: RecordedRun[] = [
   {
     run: "real",
