@@ -42,7 +42,12 @@ export class OfflineChartSource extends CachingChartSource {
     const indexPath = stat.isDirectory() ? path.join(dir, "index.yaml") : dir;
     const indexFiles = new Map<string, string>();
     if (fs.existsSync(indexPath)) {
-      const index = YAML.parse(fs.readFileSync(indexPath, "utf8")) as { entries?: Record<string, Array<{ version?: unknown; urls?: unknown }>> } | null;
+      let index: { entries?: Record<string, Array<{ version?: unknown; urls?: unknown }>> } | null;
+      try {
+        index = YAML.parse(fs.readFileSync(indexPath, "utf8"), { maxAliasCount: 100 }) as typeof index;
+      } catch (e) {
+        throw new Error(`${indexPath} cannot be read as a Helm repository index: ${(e as Error).message.split("\n")[0]}`);
+      }
       if (!index || typeof index.entries !== "object" || index.entries === null) {
         throw new Error(`${indexPath} is not a Helm repository index: it needs a top-level \`entries:\` mapping`);
       }
@@ -60,19 +65,23 @@ export class OfflineChartSource extends CachingChartSource {
   protected async fetch(extension: string, version: string): Promise<{ chart: Chart; from: string }> {
     const file = this.indexFiles.get(`${extension}@${version}`) ?? `${extension}-${version}.tgz`;
     const full = path.join(this.dir, file);
-    let data: Buffer;
+    let st: fs.Stats;
     try {
-      const st = fs.statSync(full);
-      if (!st.isFile()) throw new Error(`chart archive ${full} is not a regular file`);
-      if (st.size > this.limits.maxCompressedBytes) throw new Error(`chart archive ${file} is ${st.size} bytes, more than the ${this.limits.maxCompressedBytes} bytes accepted`);
-      data = fs.readFileSync(full);
+      st = fs.statSync(full);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") {
-        const others = fs.readdirSync(this.dir).filter((f) => f.startsWith(`${extension}-`) && f.endsWith(".tgz")).sort();
-        throw new Error(`no chart archive ${file} in ${this.dir}${others.length ? ` (archives of ${extension} there: ${others.join(", ")})` : ""}`);
-      }
-      throw new Error(`chart archive ${full}: cannot read it (${code ?? (e as Error).message})`);
+      if (code !== "ENOENT") throw new Error(`chart archive ${full}: cannot read it (${code ?? (e as Error).message})`);
+      const others = fs.readdirSync(this.dir).filter((f) => f.startsWith(`${extension}-`) && f.endsWith(".tgz")).sort();
+      throw new Error(`no chart archive ${file} in ${this.dir}${others.length ? ` (archives of ${extension} there: ${others.join(", ")})` : ""}`);
+    }
+    if (!st.isFile()) throw new Error(`chart archive ${full} is not a regular file`);
+    // Checked before reading, so a huge file is never loaded into memory.
+    if (st.size > this.limits.maxCompressedBytes) throw new Error(`chart archive ${file} is ${st.size} bytes, more than the ${this.limits.maxCompressedBytes} bytes accepted`);
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(full);
+    } catch (e) {
+      throw new Error(`chart archive ${full}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
     const chart = await loadChartArchive(data, file, this.limits);
     if (chart.name !== extension || chart.version !== version) {
