@@ -109,6 +109,7 @@ export function createMemberResources(
     forceDeleteOnDestroy: settings.forceDeleteOnDestroy,
     removeWithDependents: settings.removeWithDependents,
     retry: settings.retry,
+    logUrn: parent.urn,
     specHash: secretIf(plan.apply((p) => fnv1a64Hex(JSON.stringify(p.spec))), valuesSecret),
   };
   const readinessOpts: pulumi.CustomResourceOptions = { parent, dependsOn: [installPlan] };

@@ -37,6 +37,12 @@ function requireReadinessType(urn: string): void {
   if (type !== READINESS_RESOURCE_TYPE) throw new Error(`the kubesphere provider has no resource type ${type}; it serves ${READINESS_RESOURCE_TYPE}`);
 }
 
+/** Where a wait's progress lines go: the component's log when it says so, else the resource's own. */
+function logUrnOf(urn: string, props: object): string {
+  const logUrn = (props as { logUrn?: unknown }).logUrn;
+  return typeof logUrn === "string" && logUrn !== "" ? logUrn : urn;
+}
+
 /** The provider. */
 export class KubeSphereProvider implements pulumi.provider.Provider {
   /** The package version (package.json). */
@@ -97,21 +103,21 @@ export class KubeSphereProvider implements pulumi.provider.Provider {
   /** Waits until the plan is ready; the outputs echo the inputs (delete receives only outputs). */
   async create(urn: string, inputs: ReadinessProviderInputs): Promise<pulumi.provider.CreateResult> {
     requireReadinessType(urn);
-    const outs = await awaitReady(inputs, { onProgress: (m: string) => this.log(urn, m) });
+    const outs = await awaitReady(inputs, { onProgress: (m: string) => this.log(logUrnOf(urn, inputs), m) });
     return { id: inputs.planName, outs: { ...inputs, ...outs } };
   }
 
   /** Waits until the plan is ready for the new spec. */
   async update(_id: string, urn: string, _olds: ReadinessProviderState, news: ReadinessProviderInputs): Promise<pulumi.provider.UpdateResult> {
     requireReadinessType(urn);
-    const outs = await awaitReady(news, { onProgress: (m: string) => this.log(urn, m) });
+    const outs = await awaitReady(news, { onProgress: (m: string) => this.log(logUrnOf(urn, news), m) });
     return { outs: { ...news, ...outs } };
   }
 
   /** Guards and waits for the uninstall (readiness/providerRuntime.ts `awaitDeleted`). */
   async delete(_id: string, urn: string, props: ReadinessProviderState): Promise<void> {
     requireReadinessType(urn);
-    await awaitDeleted(props, { onProgress: (m: string) => this.log(urn, m) });
+    await awaitDeleted(props, { onProgress: (m: string) => this.log(logUrnOf(urn, props), m) });
   }
 
   /** Refresh keeps the recorded state (the wait is not a cluster object). */

@@ -128,19 +128,20 @@ export const installPlanReadinessProvider: pulumi.dynamic.ResourceProvider = {
   // The engine hands `diff` the previous *outputs* as `olds` and `delete` only the outputs, so the
   // outputs echo the inputs next to what the wait observed — including the kubeconfig, which
   // `delete` needs to reach the same cluster; it is a secret output (`additionalSecretOutputs`).
-  async create(inputs: ReadinessProviderInputs) {
-    const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
-    const outs: ReadinessOutputs = await rt.awaitReady(inputs);
+  // Progress lines go to the engine's log of the component (`logUrn`), from this same wait.
+  async create(inputs: ReadinessProviderInputs & { logUrn?: string }) {
+    const rt = require(runtimeModulePath()) as typeof import("../provider/dynamicRuntime");
+    const outs: ReadinessOutputs = await rt.awaitReady(inputs, { onProgress: rt.progressTo(inputs.logUrn) });
     return { id: inputs.planName, outs: { ...inputs, ...outs } };
   },
-  async update(_id: string, _olds: ReadinessProviderState, news: ReadinessProviderInputs) {
-    const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
-    const outs: ReadinessOutputs = await rt.awaitReady(news);
+  async update(_id: string, _olds: ReadinessProviderState, news: ReadinessProviderInputs & { logUrn?: string }) {
+    const rt = require(runtimeModulePath()) as typeof import("../provider/dynamicRuntime");
+    const outs: ReadinessOutputs = await rt.awaitReady(news, { onProgress: rt.progressTo(news.logUrn) });
     return { outs: { ...news, ...outs } };
   },
-  async delete(_id: string, props: ReadinessProviderState) {
-    const rt = require(runtimeModulePath()) as typeof import("./providerRuntime");
-    await rt.awaitDeleted(props);
+  async delete(_id: string, props: ReadinessProviderState & { logUrn?: string }) {
+    const rt = require(runtimeModulePath()) as typeof import("../provider/dynamicRuntime");
+    await rt.awaitDeleted(props, { onProgress: rt.progressTo(props.logUrn) });
   },
 };
 
@@ -152,7 +153,7 @@ export const installPlanReadinessProvider: pulumi.dynamic.ResourceProvider = {
  */
 function runtimeModulePath(): string {
   const tried: string[] = [];
-  for (const [request, paths] of [["./providerRuntime", undefined], [RUNTIME_PACKAGE_PATH, undefined], [RUNTIME_PACKAGE_PATH, [process.cwd()]]] as const) {
+  for (const [request, paths] of [["../provider/dynamicRuntime", undefined], [RUNTIME_PACKAGE_PATH, undefined], [RUNTIME_PACKAGE_PATH, [process.cwd()]]] as const) {
     try {
       return require.resolve(request, paths ? { paths: [...paths] } : undefined);
     } catch (e) {
@@ -189,6 +190,8 @@ export interface InstallPlanReadinessArgs {
   forceDeleteOnDestroy?: pulumi.Input<boolean>;
   /** On removal, uninstall even though other installed extensions require this one. Defaults to false (refused, dependents named). */
   removeWithDependents?: pulumi.Input<boolean>;
+  /** URN whose engine log receives the wait's progress lines (the component's). Not compared by `diff`. */
+  logUrn?: pulumi.Input<string>;
   /** The component's current `retry` value, so failure messages name the next value to set. */
   retry?: pulumi.Input<number>;
   /**

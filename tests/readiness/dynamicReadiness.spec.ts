@@ -90,7 +90,7 @@ describe("InstallPlanReadiness dynamic resource", function () {
       const resolve = Module._resolveFilename;
       Module._resolveFilename = function (request: string, ...rest: unknown[]) {
         return request === "@kubesphere-ext/pulumi-kubesphere/readiness-runtime"
-          ? path.join(REPO_ROOT, "components/readiness/providerRuntime.ts") : resolve.call(this, request, ...rest);
+          ? path.join(REPO_ROOT, "components/provider/dynamicRuntime.ts") : resolve.call(this, request, ...rest);
       };
       let created: pulumi.dynamic.CreateResult;
       try {

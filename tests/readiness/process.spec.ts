@@ -33,7 +33,8 @@ async function serializedProvider(): Promise<pulumi.dynamic.ResourceProvider> {
   const r = new InstallPlanReadiness("x-readiness", { planName: "x", expected: expectedFor("x", "1.0.0", ""), timeoutSeconds: 1 });
   await new Promise<void>((resolve) => r.urn.apply(() => { resolve(); return undefined; }));
   if (!text) throw new Error("the readiness resource was not registered");
-  return requireFromString(text, path.join(REPO_ROOT, "__provider.js")).handler();
+  // Loaded beside the readiness module, so its runtime resolves to the sources (no build needed).
+  return requireFromString(text, path.join(REPO_ROOT, "components", "readiness", "__provider.js")).handler();
 }
 
 describe("readiness against the simulator running as a separate process", function () {
