@@ -216,7 +216,7 @@ export function createContext(values: OptionValues, environment: ContextEnvironm
 }
 
 /** `--request-timeout SECONDS` (default 15 s). @throws UsageError */
-function requestTimeoutFrom(values: OptionValues): number {
+export function requestTimeoutFrom(values: OptionValues): number {
   const text = str(values, "request-timeout");
   if (text === undefined) return DEFAULT_REQUEST_TIMEOUT_MS;
   const n = Number(text);

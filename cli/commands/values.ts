@@ -13,6 +13,7 @@ import type { ChartSource } from "../../components/charts/source";
 import { diffDefaults } from "../../components/charts/upgrade";
 import { list, nameAtVersion, OptionValues, str } from "../args";
 import type { Command } from "../command";
+import { requestTimeoutFrom } from "../context";
 import { ExitCode, UnreachableError, UsageError } from "../errors";
 import { formatTable, toYaml, writeData } from "../output";
 
@@ -39,8 +40,9 @@ export function chartSourceFromOptions(values: OptionValues, cwd: string): Chart
       throw new UsageError(`--kubeconfig ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
+  const timeoutMs = requestTimeoutFrom(values);
   try {
-    return new LiveChartSource({ kubeConfig: loadKubeConfig({ kubeconfig, context: str(values, "context") }) });
+    return new LiveChartSource({ kubeConfig: loadKubeConfig({ kubeconfig, context: str(values, "context") }), timeoutMs });
   } catch (e) {
     throw new UnreachableError(`${(e as Error).message}; or read chart archives offline with --charts DIR`);
   }

@@ -93,11 +93,11 @@ describe("the policy pack under @pulumi/policy's real analyzer server", function
 
   beforeEach(() => configure({}));
 
-  it("describes itself: pack name and all 12 policies with their default levels", async () => {
+  it("describes itself: pack name and all 13 policies with their default levels", async () => {
     const info = await call("getAnalyzerInfo", new Empty());
     expect(info.getName()).to.equal("kubesphere-extensions");
     const policies = info.getPoliciesList().map((p: any) => `${p.getName()}=${LEVELS[p.getEnforcementlevel()]}`);
-    expect(policies).to.have.length(12);
+    expect(policies).to.have.length(13);
     expect(policies).to.include("kubesphere-installplan-manual-upgrade-strategy=mandatory");
     expect(policies).to.include("kubesphere-extension-dependencies=mandatory");
   });
