@@ -30,7 +30,8 @@ if ! command -v go >/dev/null 2>&1; then
   echo "            Offline instead: npx kubesphere-ext plan whizard-monitoring@1.1.1 --catalog ../shared/kubesphere/catalog --ks-version v4.1.3 --kube-version v1.30.4 --declare whizard-telemetry@1.2.2" >&2
   exit 1
 fi
-E2E_BIN_DIR="$(e2e/build-tools.sh --all | tail -n 1)"
+# only what this TypeScript quickstart runs (--all adds the YAML, Python and Go language hosts for the e2e tests)
+E2E_BIN_DIR="$(e2e/build-tools.sh --only etcd,kube-apiserver,kube-controller-manager,kubectl,pulumi,pulumi-language-nodejs,pulumi-resource-kubernetes | tail -n 1)"
 export E2E_BIN_DIR
 # Pulumi's bundled dynamic-provider plugin is a shell shim in its release archive; it sits next to `pulumi`.
 install -m 0755 e2e/shims/pulumi-resource-pulumi-nodejs "$E2E_BIN_DIR/pulumi-resource-pulumi-nodejs"
