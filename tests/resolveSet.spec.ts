@@ -113,6 +113,6 @@ describe("parseExtensionRequest and parseCommonArgs", () => {
     const r = parseCommonArgs({ kubeconfig: ["apiVersion: v1 token: abc"], timeoutSeconds: 600, catalogPaths: ["./c"], name: "ignored" });
     expect(r.args).to.deep.equal({ timeoutSeconds: 600, catalogPaths: ["./c"] });
     expect(r.problems).to.have.length(1);
-    expect(r.problems[0].message).to.equal("kubeconfig must be a string (kubeconfig YAML text), not a value of type list");
+    expect(r.problems[0].message).to.equal("kubeconfig must be a string (kubeconfig YAML text), not a list");
   });
 });

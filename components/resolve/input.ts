@@ -84,6 +84,22 @@ export function describeValue(v: unknown): string {
   }
 }
 
+/**
+ * The type of a value without the value itself, for fields that may hold secrets (Helm values,
+ * kubeconfig): `a string`, `a list`, `an instance of Date`, ...
+ */
+export function describeType(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "undefined";
+  if (Array.isArray(v)) return "a list";
+  switch (typeof v) {
+    case "number": return Number.isFinite(v) ? "a number" : describeValue(v);
+    case "bigint": return "a BigInt";
+    case "object": return describeValue(v);
+    default: return `a ${typeof v}`;
+  }
+}
+
 /** True for `{...}` literals and `Object.create(null)`, false for class instances and arrays. */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
@@ -105,7 +121,7 @@ class Checker {
   string(path: string, v: unknown, what: string, secret = false): string | undefined {
     if (v === undefined || v === null) return undefined;
     if (typeof v !== "string") {
-      this.add(path, `must be a string (${what}), not ${secret ? `a value of type ${v === null ? "null" : Array.isArray(v) ? "list" : typeof v}` : describeValue(v)}`);
+      this.add(path, `must be a string (${what}), not ${secret ? describeType(v) : describeValue(v)}`);
       return undefined;
     }
     const u = unicodeProblem(v);
@@ -155,10 +171,10 @@ class Checker {
     return ok ? out : undefined;
   }
 
-  stringMap(path: string, v: unknown, what: string, example: string): Record<string, string> | undefined {
+  stringMap(path: string, v: unknown, what: string, example: string, secret = false): Record<string, string> | undefined {
     if (v === undefined || v === null) return undefined;
     if (!isPlainObject(v)) {
-      this.add(path, `must be a mapping of ${what} (e.g. ${example}), not ${describeValue(v)}`);
+      this.add(path, `must be a mapping of ${what} (e.g. ${example}), not ${secret ? describeType(v) : describeValue(v)}`);
       return undefined;
     }
     const out: Record<string, string> = {};
@@ -166,7 +182,7 @@ class Checker {
     for (const [k, item] of Object.entries(v)) {
       const kp = unicodeProblem(k);
       if (kp) { this.add(keyPath(path, k), `key ${kp}`); ok = false; continue; }
-      const s = this.string(keyPath(path, k), item, what);
+      const s = this.string(keyPath(path, k), item, what, secret);
       if (s === undefined) ok = false;
       else out[k] = s;
     }
@@ -199,7 +215,7 @@ class Checker {
       return;
     }
     if (typeof v === "bigint") {
-      this.add(path, `is ${describeValue(v)}; Helm values cannot hold BigInt — give a number (up to 2^53) or a string`);
+      this.add(path, `is ${describeType(v)}; Helm values cannot hold BigInt — give a number (up to 2^53) or a string`);
       return;
     }
     if (typeof v === "function" || typeof v === "symbol" || v === undefined) {
@@ -276,13 +292,13 @@ function parseSelector(c: Checker, path: string, v: unknown): LabelSelector | un
 function parseValuesMap(c: Checker, path: string, v: unknown): Record<string, Record<string, unknown>> | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isPlainObject(v)) {
-    c.add(path, `must be a mapping of cluster name to Helm values objects (e.g. { "member1": { "replicas": 2 } }), not ${describeValue(v)}`);
+    c.add(path, `must be a mapping of cluster name to Helm values objects (e.g. { "member1": { "replicas": 2 } }), not ${describeType(v)}`);
     return undefined;
   }
   const before = c.problems.length;
   for (const [k, item] of Object.entries(v)) {
     const p = keyPath(path, k);
-    if (!isPlainObject(item)) c.add(p, `must be an object of Helm values, not ${describeValue(item)} (use overridesYaml for YAML text)`);
+    if (!isPlainObject(item)) c.add(p, `must be an object of Helm values, not ${describeType(item)} (use overridesYaml for YAML text)`);
     else c.values(p, item);
   }
   return c.problems.length > before ? undefined : (v as Record<string, Record<string, unknown>>);
@@ -291,7 +307,7 @@ function parseValuesMap(c: Checker, path: string, v: unknown): Record<string, Re
 function parseScheduling(c: Checker, path: string, v: unknown): ClusterSchedulingRequest | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isPlainObject(v)) {
-    c.add(path, `must be an object { clusters, clusterSelector, overrides, overridesYaml }, not ${describeValue(v)}`);
+    c.add(path, `must be an object { clusters, clusterSelector, overrides, overridesYaml }, not ${describeType(v)}`);
     return undefined;
   }
   c.unknownFields(path, v, CLUSTER_SCHEDULING_FIELDS);
@@ -303,7 +319,7 @@ function parseScheduling(c: Checker, path: string, v: unknown): ClusterSchedulin
   const overrides = parseValuesMap(c, fieldPath(path, "overrides"), v.overrides);
   if (overrides !== undefined) out.overrides = overrides;
   const overridesYaml = c.stringMap(fieldPath(path, "overridesYaml"), v.overridesYaml, "YAML text of Helm values",
-    '{ "member1": "replicas: 2" }');
+    '{ "member1": "replicas: 2" }', true);
   if (overridesYaml !== undefined) out.overridesYaml = overridesYaml;
   const allow = c.boolean(fieldPath(path, "allowNoClusters"), v.allowNoClusters);
   if (allow !== undefined) out.allowNoClusters = allow;
@@ -322,7 +338,7 @@ export function parseRequestFields(raw: unknown, path?: string): { partial: Part
   const c = new Checker();
   const at = (f: string): string => fieldPath(path, f);
   if (!isPlainObject(raw)) {
-    c.add(path || "extension", `must be an object with at least name and version (e.g. { name: "devops", version: "1.1.2" }), not ${describeValue(raw)}`);
+    c.add(path || "extension", `must be an object with at least name and version (e.g. { name: "devops", version: "1.1.2" }), not ${describeType(raw)}`);
     return { partial: {}, problems: c.problems };
   }
   c.unknownFields(path, raw, EXTENSION_REQUEST_FIELDS);
@@ -373,7 +389,7 @@ export function parseRequestFields(raw: unknown, path?: string): { partial: Part
 
   if (raw.config !== undefined && raw.config !== null) {
     if (!isPlainObject(raw.config)) {
-      c.add(at("config"), `must be an object of Helm values, not ${describeValue(raw.config)}` +
+      c.add(at("config"), `must be an object of Helm values, not ${describeType(raw.config)}` +
         (typeof raw.config === "string" ? " (use configYaml for YAML text)" : ""));
     } else {
       const before = c.problems.length;
@@ -381,7 +397,7 @@ export function parseRequestFields(raw: unknown, path?: string): { partial: Part
       if (c.problems.length === before) partial.config = raw.config;
     }
   }
-  const configYaml = c.string(at("configYaml"), raw.configYaml, "YAML text of Helm values");
+  const configYaml = c.string(at("configYaml"), raw.configYaml, "YAML text of Helm values", true);
   if (configYaml !== undefined) partial.configYaml = configYaml;
 
   const cs = parseScheduling(c, at("clusterScheduling"), raw.clusterScheduling);
