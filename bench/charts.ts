@@ -92,7 +92,8 @@ async function main(): Promise<void> {
     const w = median(cached) - b;
     added.base.push(b); added.cold.push(c); added.cached.push(w);
     const size = fs.statSync(path.join(chartsDir, `${t.name}-${t.version}.tgz`)).size;
-    console.log(`${`${t.name}@${t.version}`.padEnd(32)} ${`${Math.round(size / 1024)} KiB`.padStart(8)}  ${b.toFixed(2).padStart(6)} ms  ${`+${c.toFixed(1)} ms`.padStart(11)}   ${`+${w.toFixed(2)} ms`.padStart(13)}   ${findings}`);
+    const signed = (x: number, digits: number) => `${x >= 0 ? "+" : ""}${x.toFixed(digits)} ms`;
+    console.log(`${`${t.name}@${t.version}`.padEnd(32)} ${`${Math.round(size / 1024)} KiB`.padStart(8)}  ${b.toFixed(2).padStart(6)} ms  ${signed(c, 1).padStart(11)}   ${signed(w, 2).padStart(13)}   ${findings}`);
   }
   const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
   console.log(`\nmedian over extensions: resolve ${median(added.base).toFixed(2)} ms; added by the check: cold +${median(added.cold).toFixed(1)} ms, cached +${median(added.cached).toFixed(2)} ms`);
