@@ -70,7 +70,12 @@ function parseYamlFile(files: Map<string, Buffer>, file: string, origin: string)
     const pos = err.linePos?.[0];
     throw new ChartArchiveError(`${origin}: ${file} does not parse as YAML${pos ? ` at line ${pos.line}` : ""}: ${err.message.split("\n")[0]}`);
   }
-  return doc.toJS({ maxAliasCount: 1000 });
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // yaml refuses excessive alias expansion (a resource-exhaustion attack) with an error of its own.
+    throw new ChartArchiveError(`${origin}: ${file} cannot be read: ${(e as Error).message}`);
+  }
 }
 
 function parseDependencies(raw: unknown, origin: string): ChartDependency[] {

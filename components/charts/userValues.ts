@@ -21,6 +21,11 @@ export interface UserEntry {
   value: UserNode;
 }
 
+/** Most alias expansions accepted in one values document. */
+export const MAX_ALIAS_EXPANSIONS = 10_000;
+
+class AliasBudget extends Error {}
+
 /** Parsed user values, or why they could not be parsed. */
 export type ParsedUserValues = { ok: true; root: UserNode } | { ok: false; problem: string };
 
@@ -40,9 +45,12 @@ export function parseUserValues(text: string): ParsedUserValues {
   const lineOf = (n: { range?: [number, number, number] | null } | null | undefined) =>
     n?.range ? lc.linePos(n.range[0]).line : undefined;
   const seen = new Set<unknown>();
+  // Aliases are expanded as Helm expands them; a budget keeps an alias bomb from running away.
+  let aliases = 0;
   const convert = (node: unknown, depth: number): UserNode => {
-    if (depth > 200) return { kind: "scalar", value: null, quoted: false };
+    if (depth > 200) throw new AliasBudget("nests deeper than 200 levels");
     if (YAML.isAlias(node)) {
+      if (++aliases > MAX_ALIAS_EXPANSIONS) throw new AliasBudget(`expands more than ${MAX_ALIAS_EXPANSIONS} aliases (an alias bomb?)`);
       const target = node.resolve(doc);
       // A self-referencing alias would recurse forever; Helm's parser rejects it too.
       if (seen.has(target)) return { kind: "scalar", line: lineOf(node), value: null, quoted: false };
@@ -77,7 +85,13 @@ export function parseUserValues(text: string): ParsedUserValues {
     }
     return { kind: "scalar", value: null, quoted: false };
   };
-  const root = doc.contents === null ? { kind: "map" as const, entries: [] } : convert(doc.contents, 0);
+  let root: UserNode;
+  try {
+    root = doc.contents === null ? { kind: "map", entries: [] } : convert(doc.contents, 0);
+  } catch (e) {
+    if (e instanceof AliasBudget) return { ok: false, problem: e.message };
+    throw e;
+  }
   if (root.kind === "scalar" && root.value === null) return { ok: true, root: { kind: "map", entries: [] } };
   if (root.kind !== "map") return { ok: false, problem: `is a YAML ${root.kind}, but Helm values must be a mapping (key: value)` };
   return { ok: true, root };

@@ -45,4 +45,14 @@ describe("OfflineChartSource", () => {
     expect(first.ok).to.equal(true);
     expect(second.ok).to.equal(false);
   });
+
+  it("an alias bomb in the user's YAML is refused, not expanded", async () => {
+    fs.copyFileSync(path.join(CHARTS, "vector-1.0.4.tgz"), path.join(dir, "vector-1.0.4.tgz"));
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? "*a" : `*l${i - 1}`).join(", ")}]`);
+    const started = Date.now();
+    const r = await checkChartConfig({ source: OfflineChartSource.fromDirectory(dir), extension: "vector", version: "1.0.4", configYaml: levels.join("\n") });
+    expect(Date.now() - started).to.be.lessThan(5_000);
+    expect(r.note).to.include("config not checked: it expands more than 10000 aliases (an alias bomb?)");
+  });
 });
