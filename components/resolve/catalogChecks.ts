@@ -290,6 +290,15 @@ export function checkAgainstCatalog(snap: CatalogSnapshot, checked: CheckedReque
     problems.push(`an InstallPlan named ${name} already exists for extension ${existingPlan.spec.extension.name}; ` +
       "the plan must be named after its extension");
   }
+  const existingScheduling = existingPlan?.spec?.clusterScheduling;
+  if (request.clusterScheduling === undefined && existingScheduling) {
+    const placed = existingScheduling.placement?.clusters?.length ? `clusters ${quoteList(existingScheduling.placement.clusters)}`
+      : existingScheduling.placement?.clusterSelector ? `clusterSelector ${JSON.stringify(existingScheduling.placement.clusterSelector)}` : "its placement";
+    problems.push(`clusterScheduling is not set, but the existing InstallPlan ${JSON.stringify(name)} places agents by ${placed}: ` +
+      "removing clusterScheduling does NOT uninstall them (the controller syncs member clusters only while it is set, " +
+      `BEHAVIOR §2.7, §2.9), so they would stay behind unmanaged. Keep clusterScheduling, or set ${at("clusterScheduling")}: ` +
+      "{ clusters: [], allowNoClusters: true } to uninstall every agent");
+  }
   if (existingPlan && ctx.stack) {
     const owner = existingPlan.metadata.annotations?.[ANNOTATION_MANAGED_BY_STACK];
     if (owner !== ctx.stack) {

@@ -335,6 +335,11 @@ add({ cls: "placement", title: "override for a cluster outside the selector", ru
   field: /clusterScheduling\.overrides for "member1"/, wrong: /not selected by the placement \(clusterSelector/, valid: /which selects "host"/ });
 add({ cls: "placement", title: "both clusters and clusterSelector", run: sched({ clusters: ["member1"], clusterSelector: {} }),
   field: /^clusterScheduling gives both clusters and clusterSelector/, wrong: /silently ignore the selector/, valid: /Give one of them/ });
+add({ cls: "placement", title: "clusterScheduling removed from a placed plan (agents would silently stay)",
+  run: { kind: "request", request: { ...MS }, docs: [{ apiVersion: "kubesphere.io/v1alpha1", kind: "InstallPlan", metadata: { name: "metrics-server" },
+    spec: { extension: MS, enabled: true, clusterScheduling: { placement: { clusters: ["member1"] } } } }] },
+  field: /^clusterScheduling is not set, but the existing InstallPlan "metrics-server" places agents by clusters "member1"/,
+  wrong: /does NOT uninstall them/, valid: /clusterScheduling: \{ clusters: \[\], allowNoClusters: true \} to uninstall every agent/ });
 add({ cls: "placement", title: "empty cluster name", run: sched({ clusters: ["member1", ""] }),
   field: /clusterScheduling\.clusters\[1\] ""/, wrong: /is empty/, valid: /not a valid cluster name/ });
 add({ cls: "placement", title: "whitespace cluster name", run: sched({ clusters: [" member1"] }),
