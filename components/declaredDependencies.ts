@@ -43,7 +43,8 @@ export function settled<T>(o: pulumi.Output<T>): Promise<T | undefined> {
   return impl.isKnown.then((known) => (known ? impl.promise() : undefined));
 }
 
-async function flatten(dependsOn: unknown): Promise<pulumi.Resource[]> {
+/** The resources of a `dependsOn` option (a resource, a list, or Outputs/Promises of them). */
+export async function flatten(dependsOn: unknown): Promise<pulumi.Resource[]> {
   const v = pulumi.Output.isInstance(dependsOn) ? await settled(dependsOn as pulumi.Output<unknown>) : await dependsOn;
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) return (await Promise.all(v.map(flatten))).flat();

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { COMMON_ARG_KEYS, ComponentResolution, resolveForComponent } from "./componentResolution";
-import { declaredInDependsOn } from "./declaredDependencies";
+import { declaredInDependsOn, flatten } from "./declaredDependencies";
 import {
   ClusterSchedulingArgs, KubeSphereExtension, KubeSphereExtensionOptions, READINESS_HOST, SET_MEMBER, SetMemberResolution,
 } from "./extension";
@@ -112,24 +112,26 @@ export class KubeSphereExtensionSet extends pulumi.ComponentResource {
     // Members are created now (so preview shows them), each with its share of the one resolution.
     // When the set fails, they fail with a pointer to the set's error instead of repeating it.
     const memberResolution = resolution.apply((r) => r);
+    // What the set depends on (e.g. another host's set that must be ready first) gates every member.
+    const outside = pulumi.output(flatten(opts.dependsOn));
     const byName: Record<string, KubeSphereExtension> = {};
-    entries.forEach((e, i) => {
+    entries.forEach((e) => {
       const entry = (e ?? {}) as Record<string, unknown>;
       const key = typeof entry.name === "string" && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(entry.name) ? entry.name : undefined;
       if (key === undefined || byName[key]) return; // reported by the set's resolution (invalid or duplicate name)
       const member: SetMemberResolution = {
         name: key,
         resolution: memberResolution,
-        after: resolution.apply((r) => {
+        after: pulumi.all([resolution, outside]).apply(([r, external]) => {
           const self = r.set.members.find((m) => m.name === key);
-          return (self?.dependencies ?? []).filter((d) => d.satisfiedBy === "declared" && byName[d.name]).map((d) => byName[d.name]);
-        }),
+          const inSet = (self?.dependencies ?? []).filter((d) => d.satisfiedBy === "declared" && byName[d.name]).map((d) => byName[d.name]);
+          return [...inSet, ...(external as pulumi.Resource[])];
+        }) as pulumi.Output<pulumi.Resource[]>,
       };
       byName[key] = new KubeSphereExtension(`${name}-${key}`, {
         ...(entry as object),
         ...Object.fromEntries(COMMON_ARG_KEYS.map((k) => [k, a[k]])),
       } as never, { parent: this, [SET_MEMBER]: member, [READINESS_HOST]: host } as unknown as KubeSphereExtensionOptions);
-      void i;
     });
     members.set(this, byName);
 

@@ -233,6 +233,22 @@ describe("KubeSphereExtensionSet under mocks", () => {
     expect(opensearch.dependencies).to.deep.equal([]);
   });
 
+  it("host order: a set that dependsOn another host's set writes none of its plans before that set is ready", async () => {
+    const regs = await installMocks(false);
+    const staging = new k8s.Provider("staging", { kubeconfig: "{}" });
+    const prod = new k8s.Provider("prod", { kubeconfig: "{}" });
+    const first = new KubeSphereExtensionSet("staging", { extensions: [{ name: "gateway", version: "1.0.5" }] }, { catalog, provider: staging });
+    const second = new KubeSphereExtensionSet("prod", { extensions: [{ name: "gateway", version: "1.0.5" }] },
+      { catalog, provider: prod, dependsOn: [first] });
+    await valueOf(second.order);
+    await Promise.all([first, second].flatMap((s) => Object.values(membersOf(s)).map((m) => valueOf(m.state))));
+    await settle();
+    const prodPlan = plans(regs).find((p) => p.name === "prod-gateway-installplan")!;
+    const stagingReady = regs.find((r) => r.type === READINESS_TYPE && r.name === "staging-gateway-readiness")!;
+    expect(prodPlan.dependencies).to.include(stagingReady.urn);
+    expect(prodPlan.provider).to.match(/::prod::/);
+  });
+
   it("names a dependency cycle and writes nothing", async () => {
     const regs = await installMocks(false);
     const cyc = fixtureCatalog();
