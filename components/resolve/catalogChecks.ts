@@ -310,9 +310,10 @@ export function checkAgainstCatalog(snap: CatalogSnapshot, checked: CheckedReque
           `it will be stamped ${ANNOTATION_MANAGED_BY_STACK}: ${ctx.stack}`);
       } else {
         problems.push(`an InstallPlan named ${JSON.stringify(name)} already exists and was not created by this stack (${ctx.stack}): ` +
-          `${whose}. It is never taken over silently. To manage it from this stack on purpose, set ${at("adopt")}: true, ` +
-          `or import it: \`pulumi import kubernetes:kubesphere.io/v1alpha1:InstallPlan <resource name> ${name}\`; ` +
-          "otherwise remove this extension from the program");
+          `${whose}. It is never taken over silently. To manage it from this stack on purpose, set ${at("adopt")}: true ` +
+          "(the update stamps it with this stack; afterwards the flag is no longer needed), or import it first with " +
+          `\`pulumi import kubernetes:kubesphere.io/v1alpha1:InstallPlan <resource name> ${name}\` and keep ${at("adopt")}: true ` +
+          "for the update that stamps it; otherwise remove this extension from the program");
       }
     }
   }

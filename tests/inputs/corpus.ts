@@ -393,7 +393,7 @@ const plan = (annotations: Record<string, string>): Record<string, unknown> => (
   spec: { extension: { name: "devops", version: "1.1.2" }, enabled: true },
 });
 add({ cls: "taking over", title: "existing plan from the console", run: { kind: "request", request: { name: "devops", version: "1.1.2" }, docs: [plan({})], context: { stack: "proj/dev" } },
-  field: /InstallPlan named "devops" already exists/, wrong: /no kubesphere-ext\.io\/managed-by-stack annotation/, valid: /set adopt: true, or import it: `pulumi import kubernetes:kubesphere\.io\/v1alpha1:InstallPlan/ });
+  field: /InstallPlan named "devops" already exists/, wrong: /no kubesphere-ext\.io\/managed-by-stack annotation/, valid: /set adopt: true .*or import it first with `pulumi import kubernetes:kubesphere\.io\/v1alpha1:InstallPlan <resource name> devops`/ });
 add({ cls: "taking over", title: "existing plan of another stack", run: { kind: "request", request: { name: "devops", version: "1.1.2" }, docs: [plan({ "kubesphere-ext.io/managed-by-stack": "proj/prod" })], context: { stack: "proj/dev" } },
   field: /InstallPlan named "devops"/, wrong: /managed by the stack "proj\/prod"/, valid: /set adopt: true/ });
 add({ cls: "taking over", title: 'adopt: "true" is not adoption', run: { kind: "request", request: { name: "devops", version: "1.1.2", adopt: "true" }, docs: [plan({})], context: { stack: "proj/dev" } },
