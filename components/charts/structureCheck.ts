@@ -69,7 +69,7 @@ export function checkStructure(model: ValuesModel, root: UserNode, cluster?: str
       for (const e of u.entries) {
         const childPath = [...path, e.key];
         if (e.key in d) { walk(childPath, e.value, d[e.key], e.line); continue; }
-        if (extra?.has(e.key)) continue;
+        if (extra?.has(e.key) || model.openPaths.has(pathKey(childPath))) continue;
         if (path.length === 0 && e.key === "global") continue;
         const candidates = [...Object.keys(d), ...(extra ?? [])];
         const near = nearestName(e.key, candidates);

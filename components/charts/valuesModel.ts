@@ -175,7 +175,7 @@ export function isKnownPath(model: ValuesModel, path: readonly string[]): boolea
   let node: unknown = model.defaults;
   for (let i = 0; i < path.length; i++) {
     const k = path[i];
-    if (model.openPaths.has(pathKey(path.slice(0, i)))) return true;
+    if (model.openPaths.has(pathKey(path.slice(0, i))) || model.openPaths.has(pathKey(path.slice(0, i + 1)))) return true;
     if (i > 0 && OPEN_FIELDS.has(path[i - 1])) return true;
     if (isMap(node) && k in node) { node = node[k]; continue; }
     if (model.extraKeys.get(pathKey(path.slice(0, i)))?.has(k)) return true;
