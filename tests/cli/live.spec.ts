@@ -98,8 +98,9 @@ describe("kubesphere-ext against the local fake API server", function () {
       const d = JSON.parse(r.stdout);
       expect(d.verdict).to.equal("Stalled");
       const f = d.findings.find((x: { severity: string }) => x.severity === "error");
-      expect(f.title).to.equal("Job completed but plan still Installing (clock skew)");
-      expect(f.detail).to.include("BEHAVIOR §6.3");
+      // The readiness rule's own verdict text (the same the component's waiter reports).
+      expect(f.title).to.match(/^executor Job helm-install-devops-\S+ completed but the plan is still Installing: this is the clock-skew stall of BEHAVIOR §6\.3/);
+      expect(f.detail).to.match(/^Job helm-install-devops-\S+ completed at /);
       expect(f.hint).to.match(/NTP\/chrony.*raising `retry`/);
     });
 
