@@ -14,6 +14,7 @@ import { COMMON_ARG_KEYS, ComponentResolution, DEFAULT_TIMEOUT_SECONDS, resolveF
 import { declaredInDependsOn } from "./declaredDependencies";
 import { ComponentOutputs } from "./kubesphere/annotations";
 import { createMemberResources, MemberResources, ReadinessHost } from "./memberResources";
+import { claimPlanName } from "./planNameClaims";
 import { EXTENSION_REQUEST_FIELDS } from "./resolve/request";
 import type { ResolvedExtension } from "./resolve/resolve";
 import { EXTENSION_TYPE } from "./tokens";
@@ -285,6 +286,12 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
     const resolved: pulumi.Output<ResolvedExtension> = resolution.apply((r) => {
       const found = member ? r.set.members.find((m) => m.name === member.name) : r.set.members[0];
       if (!found) throw new pulumi.ResourceError(`extension ${JSON.stringify(member?.name ?? name)} is missing from its resolution`, this, true);
+      const first = claimPlanName(found.installPlan.metadata.name, name, this.getProvider("kubernetes::"));
+      if (first !== undefined) {
+        throw new pulumi.ResourceError(`extension ${JSON.stringify(found.name)} is declared twice in this program against the same cluster ` +
+          `(components ${JSON.stringify(first)} and ${JSON.stringify(name)}); both would write the InstallPlan ${JSON.stringify(found.name)} ` +
+          "and overwrite each other. Declare each extension once.", this, true);
+      }
       return found;
     });
     const common = resolution.apply((r) => r.common);

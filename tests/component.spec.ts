@@ -133,6 +133,24 @@ describe("KubeSphereExtension under mocks", () => {
     });
   });
 
+  describe("one plan per extension", () => {
+    it("two components that would write the same InstallPlan against one cluster: the second fails at preview", async () => {
+      regs = await installMocks(true);
+      await pulumi.runtime.runInPulumiStack(async () => {
+        const a = new KubeSphereExtension("vector-a", { name: "vector", version: "1.0.4" }, { catalog });
+        const b = new KubeSphereExtension("vector-b", { name: "vector", version: "1.0.4" }, { catalog });
+        const messages = await Promise.all([a, b].map((x) => failure(x.version)));
+        expect(messages.filter((m) => m !== "")).to.have.length(1);
+        expect(messages.join("")).to.match(/declared twice in this program against the same cluster \(components "vector-a" and "vector-b"\)/);
+        // Against another cluster the same name is another plan.
+        const other = new k8s.Provider("other", { kubeconfig: "{}" });
+        const c = new KubeSphereExtension("vector-c", { name: "vector", version: "1.0.4" }, { catalog, provider: other });
+        expect(await failure(c.version)).to.equal("");
+        return {};
+      });
+    });
+  });
+
   describe("no state between runs", () => {
     it("a second run in the same process answers as a separate run (nothing declared is remembered)", async () => {
       regs = await installMocks(false);
