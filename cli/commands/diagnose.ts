@@ -1,6 +1,6 @@
 /**
  * `kubesphere-ext diagnose NAME`: gathers the InstallPlan, the Extension, the ExtensionVersion, the
- * Clusters, the executor Jobs, their pods and log tails (the runbook's kubectl commands, BEHAVIOR §7),
+ * Clusters, the executor Jobs, their pods and log tails (the runbook's kubectl commands, docs/readiness.md §7),
  * then prints the pure diagnosis of `cli/diagnosis.ts`.
  */
 import { versionsOf } from "../../components/catalog/catalog";
@@ -56,7 +56,7 @@ async function gather(r: CommandRun, name: string, tail: number): Promise<Diagno
   if (plan && ctx.live && ns) {
     const names = [plan.status?.jobName, ...Object.values(plan.status?.clusterSchedulingStatuses ?? {}).map((e) => e.jobName)]
       .filter((j): j is string => !!j);
-    // All executor Jobs, members' included, run in the host, in the plan's target namespace (BEHAVIOR §2.10).
+    // All executor Jobs, members' included, run in the host, in the plan's target namespace (docs/readiness.md §2.10).
     for (const j of [...new Set(names)]) jobs[j] = await gatherJob(ctx.live, ns, j, tail);
   }
   return {

@@ -20,13 +20,16 @@
  *
  * The readiness resource depends on the InstallPlan, so Pulumi deletes it **before** the plan.
  *
- * * `deleteTimeoutSeconds` unset (default): `delete` does nothing. The Kubernetes provider then
+ * * Always first, the removal guard (docs/readiness.md "Removal guard"): when other installed
+ *   extensions still require this one, `delete` throws naming them — which also stops the plan's
+ *   deletion — unless `removeWithDependents`.
+ * * `deleteTimeoutSeconds` unset (default): `delete` does nothing more. The Kubernetes provider then
  *   deletes the plan and waits for its finalizer (it ignores `skipAwait` for CR deletes), bounded by
  *   the plan's `customTimeouts.delete`; a stuck uninstall ends with its generic timeout.
  * * `deleteTimeoutSeconds` set: `delete` owns the uninstall. It sends the DELETE itself (with the
  *   `kubesphere.io/force-delete` annotation first when `forceDeleteOnDestroy`), then waits until the
  *   plan is gone, failing with `UninstallFailed` + the uninstall Job's log, or at once when the
- *   plan's ExtensionVersion is missing so the deletion can never run (BEHAVIOR §5). The Kubernetes
+ *   plan's ExtensionVersion is missing so the deletion can never run (docs/readiness.md §5). The Kubernetes
  *   provider's delete then finds the plan gone, which it treats as deleted.
  *   Hazard: removing this resource from a program while keeping the plan would uninstall the
  *   extension. `diff` therefore never asks for a replacement (a replace would run `delete`), and the
@@ -202,8 +205,8 @@ export interface InstallPlanReadinessArgs {
 }
 
 /**
- * Waits, on `pulumi up`, until an InstallPlan is truly ready for the applied spec (BEHAVIOR
- * Appendix A), and fails fast with the controller's cause, the executor log tail and how to retry.
+ * Waits, on `pulumi up`, until an InstallPlan is truly ready for the applied spec
+ * (docs/readiness.md), and fails fast with the controller's cause, the executor log tail and how to retry.
  * Preview does not wait (dynamic create/update never run in preview); outputs are unknown then.
  *
  * @example

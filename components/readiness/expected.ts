@@ -1,6 +1,6 @@
 /**
- * Builds the {@link ExpectedInstallPlan} for a plan about to be applied, following BEHAVIOR.md
- * Appendix A: the host hash is FNV-1a 64 of the stored `spec.config`; a target cluster without an
+ * Builds the {@link ExpectedInstallPlan} for a plan about to be applied, following docs/readiness.md
+ * "The rules": the host hash is FNV-1a 64 of the stored `spec.config`; a target cluster without an
  * override expects the host hash; a cluster with an override uses the snapshot rule (its hash before
  * applying, and whether its effective values change, decided by deep-comparing the merged values
  * the way the controller merges them, §2.11); clusters that stop being placed must lose their entry.

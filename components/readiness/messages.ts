@@ -11,7 +11,7 @@ export const DEFAULT_LOG_TAIL_LINES = 40;
 
 /**
  * How to retry a failed plan. KubeSphere re-runs a failed install only when the version or the
- * config hash changes (BEHAVIOR §6.4), so re-applying the same spec does nothing.
+ * config hash changes (docs/readiness.md §6.4), so re-applying the same spec does nothing.
  *
  * @param currentRetry the component's current `retry` value (0 or undefined when never set).
  */
@@ -110,7 +110,7 @@ export interface TimeoutReport {
 
 /**
  * Timeout text: the last state seen, the most likely reason for that state, and the commands to run.
- * The hints follow BEHAVIOR §3.3 (missing ExtensionVersion = silent no-op), §2.10 (a pod that never
+ * The hints follow docs/readiness.md §3.3 (missing ExtensionVersion = silent no-op), §2.10 (a pod that never
  * starts leaves the plan Installing for ever), §2.9 (agents wait for the host and for schedulable
  * clusters) and §5 (deletion hangs).
  */

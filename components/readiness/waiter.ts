@@ -2,7 +2,7 @@
  * Event-driven waits on an InstallPlan: {@link waitForInstallPlan} (until the controller reports
  * exactly the applied spec installed) and {@link waitForInstallPlanDeletion} (until it is gone).
  *
- * Unlike `pulumi.com/waitFor` (pulumi-notes §1.4-1.5), these
+ * Unlike `pulumi.com/waitFor` (docs/readiness.md), these
  *
  * * never accept a status that belongs to the previous spec (version/configHash/enabled checks),
  * * fail as soon as the controller reports a failure for this spec, with the condition message and
@@ -87,7 +87,7 @@ export interface WaitForInstallPlanOptions extends CommonWaitOptions {
   expected: ExpectedInstallPlan;
   /**
    * Before accepting `Installed`, check that the executor Jobs completed (Appendix A "extra
-   * safety", against the early-Installed skew of BEHAVIOR §6.3), and watch in-progress Jobs for
+   * safety", against the early-Installed skew of docs/readiness.md §6.3), and watch in-progress Jobs for
    * the clock-skew stall. Needs read access to Jobs; a Job that cannot be read is ignored.
    * Defaults to true.
    */
@@ -451,7 +451,7 @@ export interface WaitForDeletionOptions extends CommonWaitOptions {
   issueDelete?: boolean;
   /**
    * Before deleting, add `kubesphere.io/force-delete` so the controller uninstalls the host release
-   * in-process with hooks disabled (BEHAVIOR §5 step 5). Only with `issueDelete`.
+   * in-process with hooks disabled (docs/readiness.md §5 step 5). Only with `issueDelete`.
    */
   forceDelete?: boolean;
 }
@@ -468,7 +468,7 @@ export interface InstallPlanDeleted {
  * Waits until InstallPlan `name` is gone (optionally deleting it first). Rejects with
  * {@link InstallPlanFailedError} on `UninstallFailed` (host or agent) with the uninstall Job's log,
  * {@link InstallPlanStalledError} when the plan's ExtensionVersion is missing so the deletion can
- * never run (BEHAVIOR §5 step 2), and {@link InstallPlanTimeoutError} otherwise.
+ * never run (docs/readiness.md §5 step 2), and {@link InstallPlanTimeoutError} otherwise.
  */
 export async function waitForInstallPlanDeletion(o: WaitForDeletionOptions): Promise<InstallPlanDeleted> {
   const api = apiFor(o);
