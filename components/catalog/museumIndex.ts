@@ -19,8 +19,10 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { decodeUtf8Strictly, parseYamlSafely } from "../config/safeYaml";
 import type { Extension, ExtensionVersion, ExtensionVersionSpec, Repository } from "../kubesphere/types";
+import { dns1123SubdomainProblem } from "../kubesphere/labelSelector";
 import { KS_API_VERSION, LABEL_CATEGORY, LABEL_EXTENSION_REF, LABEL_REPOSITORY_REF } from "../kubesphere/types";
 import { compareVersions, parseVersion } from "../semver/masterminds";
+import { DEFAULT_REPOSITORY_DEPTH } from "./catalog";
 import { recommendedVersion } from "./recommendedVersion";
 import { ClusterFacts, readYamlDocuments, StaticCatalog } from "./staticCatalog";
 import { describeInvalid, validateCatalogObjects } from "./validate";
@@ -30,7 +32,7 @@ export const DEFAULT_MUSEUM_REPOSITORY = "extensions-museum";
 /** URL of that Repository (`https://extensions-museum.<ks-core namespace>.svc`). */
 export const DEFAULT_MUSEUM_URL = "https://extensions-museum.kubesphere-system.svc";
 /** Repository `spec.depth` default: the newest 3 versions per extension are synced (CATALOG.md §7). */
-export const DEFAULT_DEPTH = 3;
+export const DEFAULT_DEPTH = DEFAULT_REPOSITORY_DEPTH;
 /** Annotation this package puts on ExtensionVersions built from the index alone (no archive). */
 export const ANNOTATION_SPEC_SOURCE = "kubesphere-ext.io/spec-source";
 
@@ -80,7 +82,6 @@ interface IndexEntry {
   icon?: unknown;
 }
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** JSON field names of `ExtensionVersionSpec` that `extension.yaml` can set (CATALOG.md §5). */
 const SPEC_FIELDS = [
@@ -106,7 +107,7 @@ export function isMuseumIndex(value: unknown): boolean {
 }
 
 function isDnsName(s: string): boolean {
-  return s.length > 0 && s.length <= 63 && DNS1123_SUBDOMAIN.test(s);
+  return s.length <= 63 && dns1123SubdomainProblem(s) === undefined;
 }
 
 function validChartVersion(v: string): boolean {

@@ -4,6 +4,7 @@
  * the placement fits the installation mode and targets real clusters, and an existing InstallPlan
  * belongs to this stack. Pure apart from reading the catalog once (`readCatalog`).
  */
+import { DEFAULT_REPOSITORY_DEPTH } from "../catalog/catalog";
 import type { Catalog, HostVersions, InvalidCatalogObject } from "../catalog/catalog";
 import { ANNOTATION_MANAGED_BY_STACK } from "../kubesphere/annotations";
 import { matchesSelector, targetClusters } from "../kubesphere/clusters";
@@ -28,7 +29,7 @@ export interface CatalogSnapshot {
 }
 
 /**
- * Reads every kind once. A failure (cluster unreachable, no permission) is returned as a problem, not
+ * Reads every kind once (and the catalog's malformed objects, when it reports them). A failure (cluster unreachable, no permission) is returned as a problem, not
  * thrown, so it is reported together with the request's own problems.
  */
 export async function readCatalog(catalog: Catalog): Promise<{ snapshot?: CatalogSnapshot; problem?: string }> {
@@ -44,7 +45,6 @@ export async function readCatalog(catalog: Catalog): Promise<{ snapshot?: Catalo
   }
 }
 
-const DEFAULT_REPOSITORY_DEPTH = 3;
 
 function lowerThan(a: string, b: string): boolean {
   try { return compareVersions(a, b) < 0; } catch { return false; }
@@ -126,6 +126,12 @@ export interface CatalogCheckContext {
 
 /**
  * Checks a request (already through `checkRequest`, with a valid name) against a catalog snapshot.
+ *
+ * @param snap the catalog as read once for the whole set
+ * @param checked the request after the checks that need no catalog
+ * @param ctx the other members, extensions given in `dependsOn`, the stack identity, host overrides
+ * @returns what the catalog says about the request, with every problem (messages start with the field
+ *   or the extension, never with the member prefix, which `resolveSet` adds)
  */
 export function checkAgainstCatalog(snap: CatalogSnapshot, checked: CheckedRequest, ctx: CatalogCheckContext): CatalogFacts {
   const problems: string[] = [];

@@ -11,7 +11,6 @@ import { fieldPath, keyPath, parseRequestFields } from "./input";
 import { buildInstallPlan } from "./installPlan";
 import type { ExtensionRequest } from "./request";
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Prefix of the config comment line that `retry` adds. */
 export const RETRY_COMMENT = "# kubesphere-ext.io/retry: ";
 /**
@@ -48,7 +47,7 @@ function nameProblem(name: string, at: string): string | undefined {
     return `${at} ${JSON.stringify(name)} is not a valid extension name: it has leading or trailing whitespace (names are ` +
       `never trimmed); write ${JSON.stringify(name.trim())}`;
   }
-  if (name.length > 63 || !DNS1123_SUBDOMAIN.test(name)) {
+  if (name.length > 63 || dns1123SubdomainProblem(name) !== undefined) {
     return `${at} ${JSON.stringify(name)} is not a valid extension name: it must be a DNS-1123 subdomain of at most 63 ` +
       "characters (lower-case letters, digits, '-' and '.', starting and ending alphanumeric)";
   }
