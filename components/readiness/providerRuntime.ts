@@ -70,11 +70,6 @@ export interface RuntimeOptions {
   onProgress?: (message: string) => void;
 }
 
-/** Test-only knobs, set through `runtimeInternals` (not part of the public API). */
-interface InternalOptions extends RuntimeOptions {
-  pollIntervalMs?: number;
-}
-
 /** Loads the kubeconfig for the provider (never quoting it: see kube/kubeconfig.ts) and builds the client. */
 function clientFor(kubeconfig: string | undefined, context: string | undefined): KubeClient {
   return new KubeClient(loadKubeConfig({ kubeconfig, context }));
@@ -87,10 +82,6 @@ function clientFor(kubeconfig: string | undefined, context: string | undefined):
  * @param opts `onProgress` receives each transition line of this wait.
  */
 export async function awaitReady(inputs: ReadinessProviderInputs, opts: RuntimeOptions = {}): Promise<ReadinessOutputs> {
-  return awaitReadyWith(inputs, opts);
-}
-
-async function awaitReadyWith(inputs: ReadinessProviderInputs, opts: InternalOptions): Promise<ReadinessOutputs> {
   const client = clientFor(inputs.kubeconfig, inputs.context);
   const ready = await waitForInstallPlan({
     api: clientReadinessApi(client),
@@ -99,7 +90,6 @@ async function awaitReadyWith(inputs: ReadinessProviderInputs, opts: InternalOpt
     timeoutMs: inputs.timeoutSeconds * 1000,
     clock: systemClock,
     retry: inputs.retry,
-    pollIntervalMs: opts.pollIntervalMs,
     onProgress: opts.onProgress ? (p) => opts.onProgress!(p.message) : undefined,
   });
   return {
@@ -152,10 +142,6 @@ async function guardRemoval(api: ReadinessApi, state: ReadinessProviderState, ex
  * @param opts `onProgress` receives each transition line of the deletion.
  */
 export async function awaitDeleted(state: ReadinessProviderState, opts: RuntimeOptions = {}): Promise<string | undefined> {
-  return awaitDeletedWith(state, opts);
-}
-
-async function awaitDeletedWith(state: ReadinessProviderState, opts: InternalOptions): Promise<string | undefined> {
   let client: KubeClient;
   try {
     client = clientFor(state.kubeconfig, state.context);
@@ -178,8 +164,7 @@ async function awaitDeletedWith(state: ReadinessProviderState, opts: InternalOpt
       issueDelete: true,
       forceDelete: state.forceDeleteOnDestroy ?? false,
       clock: systemClock,
-      pollIntervalMs: opts.pollIntervalMs,
-      onProgress: opts.onProgress ? (p) => opts.onProgress!(p.message) : undefined,
+        onProgress: opts.onProgress ? (p) => opts.onProgress!(p.message) : undefined,
     });
   } catch (e) {
     if (e instanceof KubeApiError && (e.kind === "unauthorized" || e.kind === "forbidden")) return `no permission: ${e.message}`;
@@ -187,6 +172,3 @@ async function awaitDeletedWith(state: ReadinessProviderState, opts: InternalOpt
   }
   return undefined;
 }
-
-/** Test access to the internal knobs (poll interval). Not exported from the package index. */
-export const runtimeInternals = { awaitReadyWith, awaitDeletedWith };
