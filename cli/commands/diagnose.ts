@@ -56,7 +56,7 @@ async function gather(r: CommandRun, name: string, tail: number): Promise<Diagno
   if (plan && ctx.live && ns) {
     const names = [plan.status?.jobName, ...Object.values(plan.status?.clusterSchedulingStatuses ?? {}).map((e) => e.jobName)]
       .filter((j): j is string => !!j);
-    // All executor Jobs, members' included, run in the host, in the plan's target namespace (docs/readiness.md §2.10).
+    // All executor Jobs, members' included, run in the host, in the plan's target namespace (docs/kubesphere-behavior.md §2.10).
     for (const j of [...new Set(names)]) jobs[j] = await gatherJob(ctx.live, ns, j, tail);
   }
   return {

@@ -1,6 +1,6 @@
 /**
  * Executor Jobs as readiness and `diagnose` read them: the Job's status reduced the way the
- * controller reads it (docs/readiness.md §2.4, summarised in docs/readiness.md), and the tail of its pod's log
+ * controller reads it (docs/kubesphere-behavior.md §2.4, summarised in docs/readiness.md), and the tail of its pod's log
  * with an honest account of why there is none.
  */
 import type * as k8s from "@kubernetes/client-node";

@@ -52,7 +52,7 @@ export function worst(statuses: Iterable<ReadinessStatus>): ReadinessStatus {
 export interface ExpectedClusterState {
   /**
    * Exact `configHash` the entry must reach. Omit both fields to expect the host hash (the rule for a
-   * cluster without an override, docs/readiness.md §2.11).
+   * cluster without an override, docs/kubesphere-behavior.md §2.11).
    */
   configHash?: string;
   /**
@@ -437,13 +437,13 @@ export function assessInstallPlan(
 export interface DeletionContext extends AssessContext {
   /**
    * Whether ExtensionVersion `<spec.extension.name>-<spec.extension.version>` exists. `false` means
-   * the controller ignores the plan and the deletion hangs for ever (docs/readiness.md §5 step 2).
+   * the controller ignores the plan and the deletion hangs for ever (docs/kubesphere-behavior.md §5 step 2).
    */
   extensionVersionExists?: boolean;
 }
 
 /**
- * Progress of deleting an InstallPlan: `Ready` once it is gone (docs/readiness.md §5). `Failed` for
+ * Progress of deleting an InstallPlan: `Ready` once it is gone (docs/kubesphere-behavior.md §5). `Failed` for
  * `UninstallFailed` (host or a cluster agent), `Stalled` when the ExtensionVersion is missing so the
  * controller will never process the deletion.
  */

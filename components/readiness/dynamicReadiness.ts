@@ -29,7 +29,7 @@
  * * `deleteTimeoutSeconds` set: `delete` owns the uninstall. It sends the DELETE itself (with the
  *   `kubesphere.io/force-delete` annotation first when `forceDeleteOnDestroy`), then waits until the
  *   plan is gone, failing with `UninstallFailed` + the uninstall Job's log, or at once when the
- *   plan's ExtensionVersion is missing so the deletion can never run (docs/readiness.md §5). The Kubernetes
+ *   plan's ExtensionVersion is missing so the deletion can never run (docs/kubesphere-behavior.md §5). The Kubernetes
  *   provider's delete then finds the plan gone, which it treats as deleted.
  *   Hazard: removing this resource from a program while keeping the plan would uninstall the
  *   extension. `diff` therefore never asks for a replacement (a replace would run `delete`), and the

@@ -63,7 +63,7 @@ export class InstallPlanFailedError extends Error implements PlanProblemDetails 
 
 /**
  * The plan will not progress on its own: e.g. the executor Job completed but the plan stays
- * `Installing` (clock skew, docs/readiness.md §6.3), or deletion hangs because the ExtensionVersion is missing.
+ * `Installing` (clock skew, docs/kubesphere-behavior.md §6.3), or deletion hangs because the ExtensionVersion is missing.
  */
 export class InstallPlanStalledError extends InstallPlanFailedError {
   /** @param message full text; @param details the structured fields. */

@@ -11,7 +11,7 @@ export const DEFAULT_LOG_TAIL_LINES = 40;
 
 /**
  * How to retry a failed plan. KubeSphere re-runs a failed install only when the version or the
- * config hash changes (docs/readiness.md §6.4), so re-applying the same spec does nothing.
+ * config hash changes (docs/kubesphere-behavior.md §6.4), so re-applying the same spec does nothing.
  *
  * @param currentRetry the component's current `retry` value (0 or undefined when never set).
  */

@@ -87,7 +87,7 @@ export interface WaitForInstallPlanOptions extends CommonWaitOptions {
   expected: ExpectedInstallPlan;
   /**
    * Before accepting `Installed`, check that the executor Jobs completed (Appendix A "extra
-   * safety", against the early-Installed skew of docs/readiness.md §6.3), and watch in-progress Jobs for
+   * safety", against the early-Installed skew of docs/kubesphere-behavior.md §6.3), and watch in-progress Jobs for
    * the clock-skew stall. Needs read access to Jobs; a Job that cannot be read is ignored.
    * Defaults to true.
    */
@@ -451,7 +451,7 @@ export interface WaitForDeletionOptions extends CommonWaitOptions {
   issueDelete?: boolean;
   /**
    * Before deleting, add `kubesphere.io/force-delete` so the controller uninstalls the host release
-   * in-process with hooks disabled (docs/readiness.md §5 step 5). Only with `issueDelete`.
+   * in-process with hooks disabled (docs/kubesphere-behavior.md §5 step 5). Only with `issueDelete`.
    */
   forceDelete?: boolean;
 }
@@ -468,7 +468,7 @@ export interface InstallPlanDeleted {
  * Waits until InstallPlan `name` is gone (optionally deleting it first). Rejects with
  * {@link InstallPlanFailedError} on `UninstallFailed` (host or agent) with the uninstall Job's log,
  * {@link InstallPlanStalledError} when the plan's ExtensionVersion is missing so the deletion can
- * never run (docs/readiness.md §5 step 2), and {@link InstallPlanTimeoutError} otherwise.
+ * never run (docs/kubesphere-behavior.md §5 step 2), and {@link InstallPlanTimeoutError} otherwise.
  */
 export async function waitForInstallPlanDeletion(o: WaitForDeletionOptions): Promise<InstallPlanDeleted> {
   const api = apiFor(o);
