@@ -20,9 +20,11 @@ const devops = new KubeSphereExtension("devops", {
   name: "devops",
   version: config.get("devopsVersion") ?? "1.1.2",
   config: {
-    jenkins: {
-      Master: {
-        resources: { limits: { memory: config.get("jenkinsMemory") ?? "2Gi" } },
+    agent: {
+      jenkins: {
+        Master: {
+          resources: { limits: { memory: config.get("jenkinsMemory") ?? "2Gi" } },
+        },
       },
     },
   },

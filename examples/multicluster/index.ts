@@ -20,11 +20,11 @@ const clusters = config.getObject<string[]>("clusters") ?? ["host", "member1"];
 const gateway = new KubeSphereExtension("gateway", {
   name: "gateway",
   version: "1.0.5",
-  config: { replicaCount: 1 },
+  config: { backend: { apiserver: { replicaCount: 1 } } },
   clusterScheduling: {
     clusters,
     // Per-cluster values for the agent on member1 (object form; `overridesYaml` takes YAML text).
-    overrides: clusters.includes("member1") ? { member1: { replicaCount: 2 } } : {},
+    overrides: clusters.includes("member1") ? { member1: { backend: { apiserver: { replicaCount: 2 } } } } : {},
   },
 });
 

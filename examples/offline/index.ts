@@ -20,7 +20,7 @@ const render = new k8s.Provider("render", { renderYamlToDirectory: "rendered" })
 const platform = new KubeSphereExtensionSet("platform", {
   extensions: [
     { name: "whizard-monitoring", version: "1.1.1", clusterScheduling: { clusters: ["host", "member1"] } },
-    { name: "devops", version: "1.1.3", config: { jenkins: { enabled: true } } },
+    { name: "devops", version: "1.1.3", config: { agent: { apiserver: { replicas: 2 } } } },
   ],
   catalogPaths,
   ksVersion: config.get("ksVersion") ?? "v4.1.3",

@@ -26,7 +26,7 @@ const offline = catalogPaths
 const devops = new KubeSphereExtension("devops", {
   name: "devops",
   version: config.get("devopsVersion") ?? "1.1.2",
-  config: { jenkins: { enabled: true } },
+  config: { agent: { apiserver: { replicas: 2 } } },
   ...offline,
 });
 

@@ -17,7 +17,7 @@ const observability = new KubeSphereExtensionSet("observability", {
       name: "whizard-monitoring",
       version: config.get("monitoringVersion") ?? "1.1.1",
       // Helm values; rendered with sorted keys so the same object never shows a diff.
-      config: { "whizard-monitoring-agent": { enabled: true } },
+      config: { "kube-prometheus-stack": { prometheus: { prometheusSpec: { retention: "15d" } } } },
     },
   ],
 });
