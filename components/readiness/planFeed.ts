@@ -213,6 +213,8 @@ export class PlanFeed {
   }
 
   private trouble(err: KubeApiError): void {
+    // The informer retries with backoff; the same failure is reported once, not on every retry.
+    if (err.message === this.lastApiError) return;
     this.lastApiError = err.message;
     this.opts.onApiTrouble?.(err.message);
   }
