@@ -120,8 +120,8 @@ export class KubeClient {
 
   /**
    * GET a path with the kubeconfig's auth and TLS, bounded by the request deadline and `maxBytes`
-   * (the body is cut there and `truncated` is signalled by a trailing marker only for text).
-   * Network failures and timeouts reject with a {@link KubeApiError}; HTTP errors resolve.
+   * (the body is cut there; `getJson` then reports the cap). Network failures, timeouts and an
+   * answer cut short by the server reject with a {@link KubeApiError}; HTTP errors resolve.
    */
   async getRaw(path: string, opts: { accept?: string; maxBytes?: number; operation?: string } = {}): Promise<RawResponse> {
     const operation = opts.operation ?? `GET ${path}`;
@@ -152,10 +152,12 @@ export class KubeClient {
           size += c.length;
           if (size >= maxBytes) res.destroy(); // cap reached: stop reading
         });
-        const done = () => finish(undefined, {
+        const done = () => (!res.complete && size < maxBytes
+          ? finish(new KubeApiError(operation, this.server, "unreachable", "the connection closed before the answer was complete"))
+          : finish(undefined, {
           status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""),
           text: Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8"),
-        });
+        }));
         res.on("end", done);
         res.on("close", done);
         res.on("error", (e) => (size >= maxBytes ? done() : finish(toKubeApiError(operation, this.server, e, this.requestTimeoutMs))));

@@ -123,7 +123,8 @@ export function toKubeApiError(operation: string, server: string, e: unknown, ti
     return new KubeApiError(operation, server, "timeout", timeoutMs !== undefined ? `no answer within ${timeoutMs} ms${code ? ` (${code})` : ""}` : (code ?? "timed out"));
   }
   if (code !== undefined && (UNREACHABLE_CODES.has(code) || /^(ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED)/.test(code))) {
-    return new KubeApiError(operation, server, "unreachable", `${code}${err?.message && !err.message.includes(code) ? ` (${err.message.slice(0, 200)})` : ""}`);
+    const extra = err?.message && !err.message.includes(code) && err.message !== "fetch failed" ? ` (${err.message.slice(0, 200)})` : "";
+    return new KubeApiError(operation, server, "unreachable", `${code}${extra}`);
   }
   if (err?.name === "AbortError") return new KubeApiError(operation, server, "other", "aborted");
   if (err?.name === "TypeError" && err.message === "fetch failed") return new KubeApiError(operation, server, "unreachable", code ?? "fetch failed");
