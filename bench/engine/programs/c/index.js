@@ -1,0 +1,12 @@
+// C: raw InstallPlans with `pulumi.com/waitFor: jsonpath={.status.state}=Installed`, the same graph.
+"use strict";
+const k8s = require("@pulumi/kubernetes");
+const { loadGraph, declareInOrder } = require("../graph");
+const { yamlConfig } = require("../plan");
+
+declareInOrder(loadGraph(), (e, deps) => new k8s.apiextensions.CustomResource(e.name, {
+  apiVersion: "kubesphere.io/v1alpha1",
+  kind: "InstallPlan",
+  metadata: { name: e.name, annotations: { "pulumi.com/waitFor": "jsonpath={.status.state}=Installed" } },
+  spec: { extension: { name: e.name, version: e.version }, enabled: true, upgradeStrategy: "Manual", ...yamlConfig(e) },
+}, { dependsOn: deps, customTimeouts: { create: "5m", update: "5m" } }));
