@@ -13,6 +13,8 @@ import { systemClock } from "./clock";
 import { clientReadinessApi, ReadinessApi } from "./kubeApi";
 import { dependentsOf, removalRefusal } from "./removalGuard";
 import { waitForInstallPlan, waitForInstallPlanDeletion } from "./waiter";
+import { clientRolloutApi } from "../rollout/kubeApi";
+import { runRollout, type RolloutInput } from "../rollout/run";
 
 /** Inputs of the readiness resource as the provider receives them (plain values). */
 export interface ReadinessProviderInputs {
@@ -37,6 +39,11 @@ export interface ReadinessProviderInputs {
    * `removalGuard.ts`). Default false: the delete is refused, naming them.
    */
   removeWithDependents?: boolean;
+  /**
+   * Staged rollout of the member-cluster agents (docs/rollouts.md). When set, this resource owns
+   * `spec.clusterScheduling`: create/update applies it wave by wave (`rollout/run.ts`) before the wait.
+   */
+  rollout?: RolloutInput;
 }
 
 /** What the wait observed; the provider returns these next to the echoed inputs (see dynamicReadiness.ts). */
@@ -83,7 +90,10 @@ function clientFor(kubeconfig: string | undefined, context: string | undefined):
  */
 export async function awaitReady(inputs: ReadinessProviderInputs, opts: RuntimeOptions = {}): Promise<ReadinessOutputs> {
   const client = clientFor(inputs.kubeconfig, inputs.context);
-  const ready = await waitForInstallPlan({
+  const ready = inputs.rollout ? (await runRollout({
+    api: clientRolloutApi(client), planName: inputs.planName, expected: inputs.expected, rollout: inputs.rollout,
+    timeoutMs: inputs.timeoutSeconds * 1000, clock: systemClock, retry: inputs.retry, onProgress: opts.onProgress,
+  })).ready : await waitForInstallPlan({
     api: clientReadinessApi(client),
     name: inputs.planName,
     expected: inputs.expected,

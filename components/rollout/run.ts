@@ -7,7 +7,7 @@
  * plus which clusters are done and which were never touched. Nothing is remembered between runs:
  * the next run re-plans from the live plan, so completed waves are skipped (the resume).
  */
-import type { InstallPlan } from "../kubesphere/types";
+import type { ClusterScheduling, InstallPlan } from "../kubesphere/types";
 import type { ExpectedInstallPlan } from "../readiness/assess";
 import { backoffDelay, systemClock, WaiterClock } from "../readiness/clock";
 import { InstallPlanFailedError, InstallPlanTimeoutError } from "../readiness/errors";
@@ -15,13 +15,30 @@ import { KubeApiError, toKubeApiError } from "../readiness/kubeApi";
 import { InstallPlanReady, waitForInstallPlan, WaitForInstallPlanOptions } from "../readiness/waiter";
 import type { RolloutApi } from "./kubeApi";
 import {
-  describeRollout, describeWave, expectationForWave, finalScheduling, planRollout, RolloutPlan, RolloutPlanInput, RolloutWave,
+  describeRollout, describeWave, expectationForWave, finalScheduling, planRollout, RolloutPlan, RolloutWave,
   schedulingForWave, schedulingPatch,
 } from "./plan";
 
 /** Waiter options a rollout passes through to each wave's wait. */
 export type RolloutWaitOptions = Pick<WaitForInstallPlanOptions,
   "pollIntervalMs" | "backoff" | "logSettleMs" | "stallGraceMs" | "jobGoneGraceMs" | "logTailLines" | "verifyJobs">;
+
+/**
+ * The rollout as the readiness resource receives it (plain values, validated again by the planner:
+ * they come back from state).
+ */
+export interface RolloutInput {
+  /** The user's `rollout` argument: `{ waves }` or `{ batchSize }`, optionally `pauseSeconds`. */
+  rollout: unknown;
+  /** The `spec.clusterScheduling` the plan must end with, as stored (overrides trimmed like the webhook). */
+  desired: ClusterScheduling;
+  /** Target clusters of `desired`, in placement order (a selector's matches in name order). */
+  targets: string[];
+  /** `installationMode` of the resolved ExtensionVersion (a rollout needs `Multicluster`). */
+  installationMode?: string;
+  /** Field path of `rollout` for messages (e.g. `extensions[2].rollout`). Default `rollout`. */
+  path?: string;
+}
 
 /** Options of {@link runRollout}. */
 export interface RunRolloutOptions {
@@ -32,7 +49,7 @@ export interface RunRolloutOptions {
   /** What the plan must show once the whole desired spec is installed (`readiness/expected.ts`). */
   expected: ExpectedInstallPlan;
   /** The rollout: the user's `rollout` argument, the desired `clusterScheduling` and its targets. */
-  rollout: Pick<RolloutPlanInput, "rollout" | "desired" | "targets" | "installationMode" | "path">;
+  rollout: RolloutInput;
   /** Deadline of each wave's wait (and of the final check), ms. The pauses are not counted. */
   timeoutMs: number;
   /** Time source; defaults to the system clock. */
