@@ -12,7 +12,6 @@ const KINDS = ["extensionversions", "extensions", "repositories", "clusters", "i
 describe("LiveCatalog against a local Kubernetes API", () => {
   let env: FakeCluster;
   beforeEach(async () => {
-    LiveCatalog.resetShared();
     env = await startFakeCluster({ members: ["member1", "member2"] });
   });
   afterEach(async () => { await env.close(); });
@@ -57,11 +56,10 @@ describe("LiveCatalog against a local Kubernetes API", () => {
   });
 
   it("makes one LIST per kind however many extensions resolve", async () => {
-    const live = LiveCatalog.shared({ kubeconfig: env.kubeconfig });
+    const live = new LiveCatalog({ kubeconfig: env.kubeconfig });
     env.server.resetRequests();
     const names: Array<[string, string]> = [["devops", "1.1.2"], ["gateway", "1.0.5"], ["cert-manager", "1.0.0"], ["vector", "1.0.4"], ["grafana", "10.4.1"]];
-    await Promise.all(names.map(([n, v]) => resolveExtension(LiveCatalog.shared({ kubeconfig: env.kubeconfig }), { name: n, version: v })));
-    expect(LiveCatalog.shared({ kubeconfig: env.kubeconfig })).to.equal(live);
+    await Promise.all(names.map(([n, v]) => resolveExtension(live, { name: n, version: v })));
     for (const resource of KINDS) {
       expect(env.server.countRequests({ verb: "list", resource }), resource).to.equal(1);
     }
@@ -72,9 +70,15 @@ describe("LiveCatalog against a local Kubernetes API", () => {
     const regs = await installMocks(true);
     env.server.resetRequests();
     const kubeconfig = pulumi.secret(env.kubeconfig);
-    const exts = [["devops", "1.1.2"], ["gateway", "1.0.5"], ["cert-manager", "1.0.0"], ["ob-operator", "2.3.2"]]
-      .map(([n, v]) => new KubeSphereExtension(n, { name: n, version: v, kubeconfig }));
-    for (const e of exts) await valueOf(e.version);
+    // Catalog reads are shared per program run, i.e. per root stack resource: run as a program does.
+    await pulumi.runtime.runInPulumiStack(async () => {
+      const exts = [["devops", "1.1.2"], ["gateway", "1.0.5"], ["cert-manager", "1.0.0"]]
+        .map(([n, v]) => new KubeSphereExtension(n, { name: n, version: v, kubeconfig }));
+      // ob-operator requires cert-manager: a declared dependency is stated in dependsOn.
+      exts.push(new KubeSphereExtension("ob-operator", { name: "ob-operator", version: "2.3.2", kubeconfig }, { dependsOn: [exts[2]] }));
+      for (const e of exts) await valueOf(e.version);
+      return {};
+    });
     await settle();
     for (const resource of KINDS) expect(env.server.countRequests({ verb: "list", resource }), resource).to.equal(1);
     expect(withoutSecrets(regs.map((r) => r.rawInputs))).to.not.contain(env.server.token ?? "never");

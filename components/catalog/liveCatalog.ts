@@ -1,10 +1,10 @@
 /**
  * A catalog read from the live cluster with `@kubernetes/client-node` (kubeconfig, contexts, auth
- * and TLS handled by the client, never by hand). Each kind is LISTed at most once per instance, and
- * `LiveCatalog.shared()` hands every component of a program the same instance per
- * kubeconfig/context, so a program with N extensions makes one LIST per kind, not N GETs.
+ * and TLS handled by the client, never by hand), over the bounded requests of `components/kube/`.
+ * Each kind is LISTed at most once per instance; the component's run cache hands every component of
+ * one program run the same instance, so a program with N extensions makes one LIST per kind, not N
+ * GETs. There is no process-wide cache: a second run in the same process reads the cluster again.
  */
-import * as crypto from "crypto";
 import * as k8s from "@kubernetes/client-node";
 import type { Catalog, HostVersions, InvalidCatalogObject } from "./catalog";
 import { validateCatalogObjects } from "./validate";
@@ -42,35 +42,11 @@ export class LiveCatalog implements Catalog {
   private readonly invalid: InvalidCatalogObject[] = [];
   private readonly overrides: { ksVersion?: string; kubeVersion?: string };
 
-  private static readonly instances = new Map<string, LiveCatalog>();
-
   /** @param opts kubeconfig (never quoted in messages), context, version overrides and request bounds. */
   constructor(opts: LiveCatalogOptions = {}) {
     this.client = new KubeClient(loadKubeConfig(opts), opts);
     this.overrides = { ksVersion: opts.ksVersion, kubeVersion: opts.kubeVersion };
     this.description = `the cluster at ${this.client.server} (context ${this.client.kc.getCurrentContext()})`;
-  }
-
-  /**
-   * One instance per kubeconfig/context/overrides in this process, so every component of a program
-   * shares the same LIST results. Keyed by a hash (the kubeconfig itself is not kept as a key).
-   */
-  static shared(opts: LiveCatalogOptions = {}): LiveCatalog {
-    const key = crypto.createHash("sha256")
-      .update(JSON.stringify([opts.kubeconfig ?? "", opts.context ?? "", opts.ksVersion ?? "", opts.kubeVersion ?? "",
-        opts.kubeconfig === undefined ? process.env.KUBECONFIG ?? "" : ""]))
-      .digest("hex");
-    let inst = LiveCatalog.instances.get(key);
-    if (!inst) {
-      inst = new LiveCatalog(opts);
-      LiveCatalog.instances.set(key, inst);
-    }
-    return inst;
-  }
-
-  /** Forgets shared instances (tests; a long-lived process that wants fresh reads). */
-  static resetShared(): void {
-    LiveCatalog.instances.clear();
   }
 
   /** The KubeConfig in use (for the readiness waiter and the CLI). */

@@ -36,7 +36,6 @@ describe("tier 1: live catalog, readiness waiter and simulator against a real ku
     kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
     custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    LiveCatalog.resetShared();
   });
   after(() => stopCluster(WORK));
 
