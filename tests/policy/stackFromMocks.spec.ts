@@ -58,7 +58,7 @@ describe("stack policies over resources registered under pulumi mocks (stackFrom
       const telemetry = new KubeSphereExtension("whizard-telemetry", { name: "whizard-telemetry", version: "1.2.2" }, { catalog });
       const monitoring = new KubeSphereExtension("whizard-monitoring", {
         name: "whizard-monitoring", version: "1.1.1", clusterScheduling: { clusters: ["host", "member1"] },
-      }, { catalog });
+      }, { catalog, dependsOn: [telemetry] });
       await Promise.all([telemetry, monitoring].map((e) => valueOf(installPlanOf(e).urn)));
       await Promise.all([telemetry, monitoring].map((e) => valueOf(e.clusterStates)));
       await recorder.settled();
@@ -89,6 +89,8 @@ describe("stack policies over resources registered under pulumi mocks (stackFrom
     it("the blast radius is measured against the placement of the plan that exists in the cluster", async () => {
       const recorder = await startMocks(true);
       const existing = installPlanFor(extensionVersion("devops", "1.1.2"), { clusters: ["host"] });
+      // Written by an earlier run of this stack (proj/dev), so it is this stack's plan, not someone else's.
+      existing.metadata.annotations = { ...existing.metadata.annotations, "kubesphere-ext.io/managed-by-stack": "proj/dev" };
       const catalog = new StaticCatalog([...readYamlDocuments([CATALOG_DIR]), existing],
         { ...FIXTURE_FACTS, installed: { devops: "1.1.2" } });
       const devops = new KubeSphereExtension("devops", {
