@@ -115,7 +115,7 @@ export interface TimeoutReport {
  * clusters) and §5 (deletion hangs).
  */
 export function formatTimeout(r: TimeoutReport): string {
-  const secs = Math.round(r.waitedMs / 1000);
+  const secs = r.waitedMs < 10_000 ? Number((r.waitedMs / 1000).toFixed(1)) : Math.round(r.waitedMs / 1000);
   const last = r.last;
   const lines = [`timed out after ${secs}s waiting for InstallPlan ${r.planName} to be ${r.goal}; last state: ` +
     (last ? `${last.status}, host state ${JSON.stringify(last.hostState)}: ${last.message}` : "never observed")];

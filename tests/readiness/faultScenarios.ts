@@ -31,6 +31,8 @@ export interface FaultScenario {
   name: string;
   /** The verdict that is true for it. */
   expected: string;
+  /** What the previous code's rules gave (read from its source, not measured). */
+  before: string;
   /** Runs it. `opts` tune the wait (grace periods, timeouts). */
   run(opts?: Partial<WaitForInstallPlanOptions>): Promise<FaultOutcome>;
 }
@@ -81,6 +83,7 @@ async function scripted(withPod: boolean, fault: (env: FakeCluster, ctl: Scripte
 export const FAULT_SCENARIOS: FaultScenario[] = [
   {
     name: "executor Job deleted mid-install",
+    before: "timeout, last state \"still running\"",
     expected: "InstallPlanStalledError: the Job no longer exists (after the 2 s grace)",
     run: (opts) => scripted(true, (env) => {
       env.server.store.delete("pods", `${JOB}-abcde`, NS);
@@ -89,6 +92,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: "InstallPlan deleted out of band (no finalizer)",
+    before: "timeout (Unknown: plan not found)",
     expected: "InstallPlanChangedError(deleted) at the DELETED event",
     run: (opts) => scripted(true, (env, ctl) => {
       ctl.finishDeletion("devops");
@@ -97,11 +101,13 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: "InstallPlan deleted out of band (finalizer holds it)",
+    before: "same (Failed at the event)",
     expected: "InstallPlanFailedError: being deleted, at the deletionTimestamp event",
     run: (opts) => scripted(true, (env) => { env.server.store.delete("installplans", "devops"); }, opts),
   },
   {
     name: "InstallPlan re-created out of band (uid change, seen on a re-list)",
+    before: "no uid check: waited on the new plan",
     expected: "InstallPlanChangedError(recreated) at the re-list",
     run: (opts) => scripted(true, (env, ctl) => {
       // The stream is down while the plan is replaced, and the history is compacted: the waiter
@@ -116,6 +122,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: "spec.extension.version changed by another writer",
+    before: "timeout (Unknown: not the applied spec)",
     expected: "InstallPlanChangedError(specChanged) naming the version",
     run: (opts) => scripted(true, (env) => {
       env.server.store.patch("installplans", "devops", undefined, "merge", { spec: { extension: { name: "devops", version: "1.1.3" } } });
@@ -123,6 +130,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: "spec.config changed by another writer",
+    before: "timeout (Unknown: not the applied spec)",
     expected: "InstallPlanChangedError(specChanged) naming the config hash",
     run: (opts) => scripted(true, (env) => {
       env.server.store.patch("installplans", "devops", undefined, "merge", { spec: { config: "replicas: 3\n" } });
@@ -130,6 +138,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: "spec.enabled changed by another writer",
+    before: "timeout (Unknown: not the applied spec)",
     expected: "InstallPlanChangedError(specChanged) naming enabled",
     run: (opts) => scripted(true, (env) => {
       env.server.store.patch("installplans", "devops", undefined, "merge", { spec: { enabled: false } });
@@ -137,6 +146,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: "InstallFailed, executor pod gone",
+    before: "Failed, log line \"(no executor pod found for the Job ...)\"",
     expected: "InstallPlanFailedError with \"no executor pod found for Job X\"",
     run: (opts) => scripted(false, (_env, ctl) => {
       ctl.job(NS, JOB, "failed");
@@ -145,6 +155,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: "InstallFailed, pod log not readable",
+    before: "Failed, log line \"(unavailable: <the client's error>)\"",
     expected: "InstallPlanFailedError with \"the executor pod's log is not available: <reason>\"",
     run: (opts) => scripted(true, (env, ctl) => {
       env.server.injectFault({ match: { verb: "log" }, times: Infinity, action: { kind: "status", code: 400, reason: "BadRequest", message: "container \"helm\" in pod is waiting to start: ContainerCreating" } });
@@ -154,6 +165,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: "member cluster unreachable",
+    before: "same (timeout naming the cluster)",
     expected: "InstallPlanTimeoutError about cluster member1 only",
     async run(opts) {
       const env = await startFakeCluster({ members: ["member1"] });
