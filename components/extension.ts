@@ -9,6 +9,7 @@
  * spec, failing fast with the controller's cause.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { componentError } from "./componentError";
 import type { Catalog } from "./catalog/catalog";
 import { COMMON_ARG_KEYS, ComponentResolution, DEFAULT_TIMEOUT_SECONDS, resolveForComponent } from "./componentResolution";
 import { declaredInDependsOn } from "./declaredDependencies";
@@ -166,10 +167,16 @@ export const READINESS_HOST = Symbol("kubesphere.readinessHost");
 /** @internal */
 export const SET_MEMBER = Symbol("kubesphere.setMember");
 
+/** A set's resolution that failed (the set reports the error). @internal */
+export interface FailedSet {
+  /** The set's resource name. */
+  failedSet: string;
+}
+
 /** What a set hands a member. @internal */
 export interface SetMemberResolution {
-  /** The set's resolution (rejects when the set did not resolve). */
-  resolution: pulumi.Output<ComponentResolution>;
+  /** The set's resolution, or which set failed. */
+  resolution: pulumi.Output<ComponentResolution | FailedSet>;
   /** This member's name in the set. */
   name: string;
   /** The member components this one must be applied after (its required dependencies in the set). */
@@ -279,18 +286,23 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
     const raw = pulumi.unsecret(pulumi.output(a)) as unknown as pulumi.Output<Record<string, unknown>>;
     const stack = `${pulumi.getProject()}/${pulumi.getStack()}`;
     const resolution: pulumi.Output<ComponentResolution> = member
-      ? member.resolution
+      ? member.resolution.apply((r) => {
+        if ("failedSet" in r) {
+          throw componentError(`not written: set ${JSON.stringify(r.failedSet)} did not resolve (its error lists every problem)`, this);
+        }
+        return r;
+      })
       : raw.apply(async (plain) => resolveForComponent(this, `extension ${JSON.stringify(typeof plain.name === "string" ? plain.name : name)}`,
         pick(plain, COMMON_ARG_KEYS), [pick(plain, EXTENSION_REQUEST_FIELDS)],
         await declaredInDependsOn(opts.dependsOn, this.getProvider("kubernetes::")), injectedCatalog, stack));
     const resolved: pulumi.Output<ResolvedExtension> = resolution.apply((r) => {
       const found = member ? r.set.members.find((m) => m.name === member.name) : r.set.members[0];
-      if (!found) throw new pulumi.ResourceError(`extension ${JSON.stringify(member?.name ?? name)} is missing from its resolution`, this, true);
+      if (!found) throw componentError(`extension ${JSON.stringify(member?.name ?? name)} is missing from its resolution`, this);
       const first = claimPlanName(found.installPlan.metadata.name, name, this.getProvider("kubernetes::"));
       if (first !== undefined) {
-        throw new pulumi.ResourceError(`extension ${JSON.stringify(found.name)} is declared twice in this program against the same cluster ` +
+        throw componentError(`extension ${JSON.stringify(found.name)} is declared twice in this program against the same cluster ` +
           `(components ${JSON.stringify(first)} and ${JSON.stringify(name)}); both would write the InstallPlan ${JSON.stringify(found.name)} ` +
-          "and overwrite each other. Declare each extension once.", this, true);
+          "and overwrite each other. Declare each extension once.", this);
       }
       return found;
     });

@@ -6,10 +6,11 @@
  * `KubeSphereExtension` child applied after the members it requires; deletes run in reverse.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { componentError } from "./componentError";
 import { COMMON_ARG_KEYS, ComponentResolution, resolveForComponent } from "./componentResolution";
-import { declaredInDependsOn, flatten } from "./declaredDependencies";
+import { declaredInDependsOn, flatten, settled } from "./declaredDependencies";
 import {
-  ClusterSchedulingArgs, KubeSphereExtension, KubeSphereExtensionOptions, READINESS_HOST, SET_MEMBER, SetMemberResolution,
+  ClusterSchedulingArgs, FailedSet, KubeSphereExtension, KubeSphereExtensionOptions, READINESS_HOST, SET_MEMBER, SetMemberResolution,
 } from "./extension";
 import type { ReadinessHost } from "./memberResources";
 import { EXTENSION_SET_TYPE } from "./tokens";
@@ -98,8 +99,8 @@ export class KubeSphereExtensionSet extends pulumi.ComponentResource {
 
     const entries = (args as unknown as { extensions?: unknown }).extensions;
     if (!Array.isArray(entries)) {
-      throw new pulumi.ResourceError(`set ${JSON.stringify(name)}: extensions must be a list of {name, version, ...} entries, ` +
-        `got ${entries === undefined ? "nothing" : typeof entries}`, this, true);
+      throw componentError(`set ${JSON.stringify(name)}: extensions must be a list of {name, version, ...} entries, ` +
+        `got ${entries === undefined ? "nothing" : typeof entries}`, this);
     }
     const a = args as unknown as Record<string, unknown>;
     const rawCommon = pulumi.unsecret(pulumi.output(Object.fromEntries(COMMON_ARG_KEYS.map((k) => [k, a[k]]))));
@@ -110,8 +111,10 @@ export class KubeSphereExtensionSet extends pulumi.ComponentResource {
         await declaredInDependsOn(opts.dependsOn, this.getProvider("kubernetes::")), injectedCatalog, stack));
 
     // Members are created now (so preview shows them), each with its share of the one resolution.
-    // When the set fails, they fail with a pointer to the set's error instead of repeating it.
-    const memberResolution = resolution.apply((r) => r);
+    // When the set fails, they fail with a pointer to the set's error instead of repeating it; an
+    // unknown resolution (preview fed by other resources) stays unknown.
+    const memberResolution = pulumi.output(settled(resolution).then(
+      (r) => (r === undefined ? pulumi.unknown : r), () => ({ failedSet: name }))) as unknown as pulumi.Output<ComponentResolution | FailedSet>;
     // What the set depends on (e.g. another host's set that must be ready first) gates every member.
     const outside = pulumi.output(flatten(opts.dependsOn));
     const byName: Record<string, KubeSphereExtension> = {};

@@ -57,6 +57,8 @@ describe("KubeSphereExtension under mocks", () => {
       expect(message).to.match(/no ExtensionVersion "devops-9\.9\.9"/);
       expect(message).to.match(/versions that exist: 1\.1\.1, 1\.1\.2, 1\.1\.3/);
       await settle(100);
+      // Read again after every property that carries it was serialized: the message is as written, once.
+      expect(await failure(ext.version)).to.match(/^extension "devops": /).and.not.contain("error serializing");
       expect(plans(regs).filter((p) => p.name === "bad-installplan" && p.urn !== "")).to.have.length(0);
       expect(plans(regs).length).to.equal(before);
     });
@@ -290,6 +292,10 @@ describe("KubeSphereExtensionSet under mocks", () => {
     const message = await failure(set.order);
     expect(message).to.match(/devops-9\.9\.9/);
     expect(message).to.match(/"\^1" is not an exact version/);
+    // The members point at the set's error instead of repeating it.
+    for (const m of Object.values(membersOf(set))) {
+      expect(await failure(m.version)).to.equal('not written: set "bad" did not resolve (its error lists every problem)');
+    }
   });
 
   it("refuses a set that names an extension twice", async () => {
