@@ -1,0 +1,269 @@
+/**
+ * `runRollout` end to end in process: the simulator's API server on loopback, the InstallPlan
+ * controller simulator (auto mode) and the real `@kubernetes/client-node` client. The order of writes
+ * and status changes is asserted from the API server's own record: every InstallPlan change the store
+ * makes, in resourceVersion order (the same stream its watches serve).
+ */
+import { expect } from "chai";
+import { fnv1a64Hex } from "../../components/config/configHash";
+import { KubeClient } from "../../components/kube/client";
+import type { ClusterScheduling, InstallPlan } from "../../components/kubesphere/types";
+import { awaitReady } from "../../components/readiness/providerRuntime";
+import { expectedInstallPlan } from "../../components/readiness/expected";
+import { clientRolloutApi } from "../../components/rollout/kubeApi";
+import { RolloutInputError } from "../../components/rollout/plan";
+import { RolloutFailedError, runRollout, type RolloutInput } from "../../components/rollout/run";
+import { ControllerSimulator } from "../../simulator/controller";
+import type { ExecutorFault } from "../../simulator/controllerFaults";
+import { startFakeCluster, type FakeCluster } from "../support/fakeApiServer";
+import { planObject } from "../readiness/support";
+
+const EXT = "devops";
+const VERSION = "1.1.2";
+const CFG = "replicas: 1\n";
+const FAST = { pollIntervalMs: 100, backoff: { initialMs: 5, maxMs: 40 }, logSettleMs: 200 };
+const MEMBERS = ["m1", "m2", "m3", "m4", "m5"];
+
+/** One InstallPlan change as the API server recorded it. */
+interface PlanRecord {
+  /** Order of the change (the store's resourceVersion). */
+  rv: number;
+  /** Real time the store made the change. */
+  at: number;
+  /** `spec.clusterScheduling.placement.clusters` after the change. */
+  placed: string[];
+  /** Per cluster entry: state and config hash after the change. */
+  entries: Record<string, { state?: string; configHash?: string }>;
+}
+
+interface World {
+  env: FakeCluster;
+  sim: ControllerSimulator;
+  record: PlanRecord[];
+  /** Names of the executor Jobs created, in order. */
+  jobs: string[];
+  lines: string[];
+  plan(): InstallPlan;
+  /** Creates the plan with `scheduling` (as the Kubernetes provider would on the first `up`). */
+  create(scheduling: ClusterScheduling): void;
+  /** One `pulumi up` of the readiness resource: rollout to `desired` with `rollout`. */
+  up(rollout: unknown, desired: ClusterScheduling, opts?: { signal?: AbortSignal }): ReturnType<typeof runRollout>;
+  close(): Promise<void>;
+}
+
+async function world(faults: ExecutorFault[] = []): Promise<World> {
+  const env = await startFakeCluster({ members: MEMBERS });
+  const sim = await ControllerSimulator.start({ store: env.server.store, mode: "auto", faults });
+  const record: PlanRecord[] = [];
+  const lines: string[] = [];
+  const jobs: string[] = [];
+  const unsubscribe = env.server.store.subscribe((e) => {
+    if (e.resource.plural === "jobs" && e.type === "ADDED") jobs.push(e.object.metadata.name);
+    if (e.resource.plural !== "installplans") return;
+    const p = e.object as unknown as InstallPlan;
+    const entries = Object.fromEntries(Object.entries(p.status?.clusterSchedulingStatuses ?? {}).map(([c, s]) => [c, { state: s.state, configHash: s.configHash }]));
+    record.push({ rv: Number(p.metadata.resourceVersion), at: Date.now(), placed: [...(p.spec.clusterScheduling?.placement?.clusters ?? [])], entries });
+  });
+  const api = clientRolloutApi(new KubeClient(env.kc));
+  const ac = new AbortController();
+  const plan = () => env.server.store.get("installplans", EXT) as unknown as InstallPlan;
+  return {
+    env, sim, record, jobs, lines, plan,
+    create(scheduling) {
+      const p = planObject(EXT, VERSION, CFG, true);
+      p.spec.clusterScheduling = scheduling;
+      env.server.store.create("installplans", p as never);
+    },
+    up(rollout, desired, opts = {}) {
+      // What the component computes at preview: the expectation of the whole desired spec against the live plan.
+      const live = plan();
+      const desiredPlan = planObject(EXT, VERSION, CFG, true);
+      desiredPlan.spec.clusterScheduling = desired;
+      const targets = desired.placement?.clusters ?? [];
+      const expected = expectedInstallPlan({ plan: desiredPlan, targetClusters: targets, previous: live });
+      return runRollout({
+        api, planName: EXT, expected, rollout: { rollout, desired, targets, installationMode: "Multicluster" },
+        timeoutMs: 20_000, onProgress: (l) => lines.push(l), signal: opts.signal ?? ac.signal, wait: FAST,
+      });
+    },
+    async close() { ac.abort(); unsubscribe(); sim.stop(); await env.close(); },
+  };
+}
+
+async function rejection<T>(p: Promise<unknown>): Promise<T> {
+  return p.then(() => { throw new Error("expected the rollout to fail, but it resolved"); }, (e) => e as T);
+}
+
+/** Index (in the record) of the first change that placed `c`. */
+function firstPlaced(record: PlanRecord[], c: string): number {
+  return record.findIndex((r) => r.placed.includes(c));
+}
+
+/** Index of the first change after which `c`'s entry is Installed (with `hash`, when given). */
+function firstInstalled(record: PlanRecord[], c: string, hash?: string): number {
+  return record.findIndex((r) => r.entries[c]?.state === "Installed" && (hash === undefined || r.entries[c]?.configHash === hash));
+}
+
+/** Asserts from the record: no cluster of wave N+1 was placed before every cluster of wave N was Installed. */
+function expectWaveOrder(record: PlanRecord[], waves: string[][], hashes: Record<string, string> = {}): void {
+  for (let n = 0; n + 1 < waves.length; n++) {
+    const lastInstalled = Math.max(...waves[n].map((c) => firstInstalled(record, c, hashes[c] ?? fnv1a64Hex(CFG))));
+    const firstNext = Math.min(...waves[n + 1].map((c) => firstPlaced(record, c)));
+    expect(waves[n].every((c) => firstInstalled(record, c, hashes[c] ?? fnv1a64Hex(CFG)) >= 0), `wave ${n + 1} installed`).to.equal(true);
+    expect(firstNext, `wave ${n + 2} placed after wave ${n + 1} was Installed`).to.be.greaterThan(lastInstalled);
+  }
+}
+
+const explicit = (clusters: string[], overrides?: Record<string, string>): ClusterScheduling =>
+  ({ placement: { clusters }, ...(overrides ? { overrides } : {}) });
+
+describe("rollout against the controller simulator", function () {
+  this.timeout(60_000);
+  let w: World;
+  afterEach(async () => { await w?.close(); });
+
+  it("three waves, in order: wave N+1 is written only after every cluster of wave N is Installed", async () => {
+    w = await world();
+    const waves = [["m1", "m2"], ["m3", "m4"], ["m5"]];
+    w.create(explicit(waves[0])); // the plan's first placement is the first wave
+    const r = await w.up({ waves }, explicit(MEMBERS));
+    expectWaveOrder(w.record, waves);
+    expect(r.timeline.map((t) => [t.number, t.clusters, t.skipped])).to.deep.equal([[1, ["m1", "m2"], false], [2, ["m3", "m4"], false], [3, ["m5"], false]]);
+    expect(r.timeline[0].writtenAt, "wave 1 was already placed by the create").to.equal(undefined);
+    expect(r.timeline[1].writtenAt).to.be.a("number");
+    for (const t of r.timeline) for (const c of t.clusters) expect(t.settledAt[c]).to.be.at.least(t.writtenAt ?? 0);
+    expect(r.ready.clusterStates).to.deep.equal(Object.fromEntries(MEMBERS.map((c) => [c, { state: "Installed", version: VERSION }])));
+    expect(w.plan().spec.clusterScheduling).to.deep.equal(explicit(MEMBERS));
+    expect(w.lines.slice(0, 4)).to.deep.equal(["rollout of devops: 3 waves", "  wave 1/3: finish m1, m2", "  wave 2/3: add m3, m4", "  wave 3/3: add m5"]);
+    expect(w.env.server.countRequests({ verb: "patch", resource: "installplans" }), "one placement patch per written wave").to.equal(2);
+    // A second `up` with nothing changed writes nothing.
+    const again = await w.up({ waves }, explicit(MEMBERS));
+    expect(again.timeline.every((t) => t.skipped)).to.equal(true);
+    expect(w.env.server.countRequests({ verb: "patch", resource: "installplans" })).to.equal(2);
+  });
+
+  it("a fault on one cluster of wave 2 stops the rollout naming it, with its Job log; wave 3 is never written", async () => {
+    w = await world([{ effect: "fail", extension: EXT, cluster: "m3", error: "Deployment devops-agent: ImagePullBackOff" }]);
+    w.create(explicit([]));
+    const err = await rejection<RolloutFailedError>(w.up({ batchSize: 2 }, explicit(MEMBERS)));
+    expect(err).to.be.instanceOf(RolloutFailedError);
+    expect(err.wave).to.equal(2);
+    expect(err.cluster).to.equal("m3");
+    expect(err.done).to.deep.equal(["m1", "m2"]);
+    expect(err.neverTouched).to.deep.equal(["m5"]);
+    expect(err.message).to.match(/^rollout of devops stopped at wave 2\/3 \(add m3, m4\): /u);
+    expect(err.message).to.contain("(agent on cluster m3) failed").and.contain("ImagePullBackOff").and.contain("lines of pod helm-install-devops-agent-");
+    expect(err.message).to.contain("done: m1, m2; never touched: m5.");
+    expect(err.message).to.contain("The next `pulumi up` resumes at wave 2");
+    expect(firstPlaced(w.record, "m5"), "m5 was never placed").to.equal(-1);
+    expect(w.plan().spec.clusterScheduling!.placement!.clusters).to.deep.equal(["m1", "m2", "m3", "m4"]);
+  });
+
+  it("the next up resumes: wave 1 is not re-run, the fixed wave 2 and wave 3 complete", async () => {
+    w = await world([{ effect: "fail", extension: EXT, cluster: "m3", error: "Deployment devops-agent: ImagePullBackOff" }]);
+    w.create(explicit([]));
+    await rejection<RolloutFailedError>(w.up({ batchSize: 2 }, explicit(MEMBERS)));
+    const jobsBefore = w.jobs.length;
+    const m1Job = w.plan().status!.clusterSchedulingStatuses!.m1.jobName;
+    const resumeFrom = w.record.length;
+    // The fix: KubeSphere re-runs a failed agent only when its config changes, so the user gives m3 an override.
+    w.sim.faults.clear();
+    const fixed = explicit(MEMBERS, { m3: "image: mirror.local/devops-agent\n" });
+    w.lines.length = 0;
+    const r = await w.up({ batchSize: 2 }, fixed);
+    expect(w.lines.slice(0, 4)).to.deep.equal(["rollout of devops: 3 waves (1 already done)", "  wave 1/3: unchanged m1, m2 (done: skipped)", "  wave 2/3: update m3; unchanged m4", "  wave 3/3: add m5"]);
+    expect(r.timeline.map((t) => t.skipped)).to.deep.equal([true, false, false]);
+    expect(w.plan().status!.clusterSchedulingStatuses!.m1.jobName, "m1 not re-run").to.equal(m1Job);
+    // Exactly two executor runs: m3's re-install (after InstallFailed it is an install again, §2.10) and m5's install.
+    const entries = w.plan().status!.clusterSchedulingStatuses!;
+    expect(w.jobs.slice(jobsBefore)).to.deep.equal([entries.m3.jobName, entries.m5.jobName]);
+    const m3Hash = w.plan().status!.clusterSchedulingStatuses!.m3.configHash!;
+    expectWaveOrder(w.record.slice(resumeFrom), [["m3", "m4"], ["m5"]], { m3: m3Hash });
+    expect(w.plan().spec.clusterScheduling).to.deep.equal(fixed);
+    expect(Object.values(w.plan().status!.clusterSchedulingStatuses!).map((e) => e.state)).to.deep.equal(Array(5).fill("Installed"));
+  });
+
+  it("an interrupted up (cancelled mid wave 2) resumes at wave 2 without rewriting wave 1", async () => {
+    w = await world([{ effect: "slow", extension: EXT, cluster: "m3", delayMs: 200_000 }]);
+    w.create(explicit([]));
+    const ac = new AbortController();
+    const first = w.up({ batchSize: 2 }, explicit(MEMBERS), { signal: ac.signal });
+    while (!w.lines.some((l) => l.startsWith("wave 2/3"))) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    await first.then(() => undefined, () => undefined);
+    w.lines.length = 0;
+    const r = await w.up({ batchSize: 2 }, explicit(MEMBERS));
+    expect(w.lines[2]).to.equal("  wave 2/3: finish m3, m4");
+    expect(r.timeline.map((t) => [t.skipped, t.writtenAt === undefined])).to.deep.equal([[true, true], [false, true], [false, false]]);
+    expectWaveOrder(w.record, [["m1", "m2"], ["m3", "m4"], ["m5"]]);
+  });
+
+  it("removals run wave by wave in reverse: the last batch leaves first, the next only once it is gone", async () => {
+    w = await world();
+    w.create(explicit(MEMBERS));
+    await w.up({ batchSize: 2 }, explicit(MEMBERS));
+    const from = w.record.length;
+    const r = await w.up({ batchSize: 2 }, explicit(["m1"]));
+    expect(r.plan.waves.map((x) => [x.kind, x.clusters, x.done])).to.deep.equal([["apply", ["m1"], true], ["remove", ["m4", "m5"], false], ["remove", ["m2", "m3"], false]]);
+    const rec = w.record.slice(from);
+    const unplaced = (c: string) => rec.findIndex((x) => !x.placed.includes(c));
+    const gone = (c: string) => rec.findIndex((x) => x.entries[c] === undefined);
+    expect(Math.min(unplaced("m2"), unplaced("m3"))).to.be.greaterThan(Math.max(gone("m4"), gone("m5")));
+    expect(unplaced("m4")).to.equal(unplaced("m5"));
+    expect(Object.keys(w.plan().status!.clusterSchedulingStatuses!)).to.deep.equal(["m1"]);
+    expect(w.plan().spec.clusterScheduling).to.deep.equal(explicit(["m1"]));
+  });
+
+  it("honours the pause: the next wave is written pauseSeconds after the previous one was Installed", async () => {
+    w = await world();
+    w.create(explicit([]));
+    const r = await w.up({ waves: [["m1"], ["m2"]], pauseSeconds: 0.5 }, explicit(["m1", "m2"]));
+    const installed = w.record[firstInstalled(w.record, "m1", fnv1a64Hex(CFG))].at;
+    const written = w.record[firstPlaced(w.record, "m2")].at;
+    expect(written - installed).to.be.at.least(500);
+    expect(r.timeline[1].writtenAt! - r.timeline[0].finishedAt!).to.be.at.least(500);
+    expect(w.lines).to.include("wave 1/2: pausing 0.5 s before the next wave");
+  });
+
+  it("a selector placement is staged as explicit lists and the selector is restored at the end", async () => {
+    w = await world();
+    w.create(explicit([]));
+    // Every fixture member carries this label: the selector's matches in name order are the targets.
+    const selector: ClusterScheduling = { placement: { clusterSelector: { matchExpressions: [{ key: "cluster-role.kubesphere.io/member", operator: "Exists" }] } } };
+    const desiredPlan = planObject(EXT, VERSION, CFG, true);
+    desiredPlan.spec.clusterScheduling = selector;
+    const rollout: RolloutInput = { rollout: { batchSize: 2 }, desired: selector, targets: MEMBERS, installationMode: "Multicluster" };
+    const r = await runRollout({
+      api: clientRolloutApi(new KubeClient(w.env.kc)), planName: EXT, rollout, timeoutMs: 20_000, wait: FAST,
+      expected: expectedInstallPlan({ plan: desiredPlan, targetClusters: MEMBERS, previous: w.plan() }),
+    });
+    expectWaveOrder(w.record, [["m1", "m2"], ["m3", "m4"], ["m5"]]);
+    expect(w.plan().spec.clusterScheduling).to.deep.equal(selector);
+    expect(Object.keys(r.ready.clusterStates)).to.deep.equal(MEMBERS);
+  });
+
+  it("refuses a bad rollout before writing anything", async () => {
+    w = await world();
+    w.create(explicit([]));
+    const err = await rejection<RolloutInputError>(w.up({ waves: [["m1"], ["m2", "m2"]] }, explicit(["m1", "m2", "m3"])));
+    expect(err).to.be.instanceOf(RolloutInputError);
+    expect(err.message).to.contain('rollout.waves names "m2" more than once').and.contain('does not name "m3"').and.contain("Nothing was written.");
+    expect(w.env.server.countRequests({ verb: "patch", resource: "installplans" })).to.equal(0);
+  });
+
+  it("the readiness resource's create/update delegates to the rollout when `rollout` is set", async () => {
+    w = await world();
+    w.create(explicit(["m1"]));
+    const desiredPlan = planObject(EXT, VERSION, CFG, true);
+    desiredPlan.spec.clusterScheduling = explicit(["m1", "m2", "m3"]);
+    const lines: string[] = [];
+    const out = await awaitReady({
+      planName: EXT, kubeconfig: w.env.kubeconfig, timeoutSeconds: 20,
+      expected: expectedInstallPlan({ plan: desiredPlan, targetClusters: ["m1", "m2", "m3"], previous: w.plan() }),
+      rollout: { rollout: { batchSize: 1 }, desired: explicit(["m1", "m2", "m3"]), targets: ["m1", "m2", "m3"] },
+    }, { onProgress: (l) => lines.push(l) });
+    expect(Object.keys(out.clusterStates)).to.deep.equal(["m1", "m2", "m3"]);
+    expect(lines[0]).to.equal("rollout of devops: 3 waves");
+    expectWaveOrder(w.record, [["m1"], ["m2"], ["m3"]]);
+  });
+});
