@@ -319,6 +319,42 @@ describe("KubeSphereExtension with an offline catalog (catalogPaths)", () => {
   });
 });
 
+describe("config checked against the chart (chartsPath)", () => {
+  const CHARTS = require("path").resolve(__dirname, "fixtures/charts");
+  const catalog = fixtureCatalog();
+
+  it("a typo is a warning by default and an error with strictConfig, naming the path, the line and the nearest key", async () => {
+    await installMocks(true);
+    const config = { "kube-prometheus-stack": { prometheus: { prometheusSpec: { retentoin: "15d" } } } };
+    const lenient = new KubeSphereExtension("lenient", { name: "whizard-monitoring", version: "1.1.1", config, chartsPath: CHARTS },
+      { catalog, dependsOn: [new KubeSphereExtension("tel", { name: "whizard-telemetry", version: "1.2.2" }, { catalog })] });
+    expect(await failure(lenient.version)).to.equal("");
+    const strict = new KubeSphereExtension("strict", { name: "whizard-monitoring", version: "1.1.1", config, chartsPath: CHARTS, strictConfig: true },
+      { catalog, dependsOn: [new KubeSphereExtension("tel2", { name: "whizard-telemetry", version: "1.2.2" }, { catalog })] });
+    const message = await failure(strict.version);
+    expect(message).to.contain("kube-prometheus-stack.prometheus.prometheusSpec.retentoin");
+    expect(message).to.match(/line 4/);
+    expect(message).to.contain("retention");
+    expect(message).to.contain("strictConfig");
+  });
+
+  it("the README's and the examples' real configs raise nothing, even strictly", async () => {
+    await installMocks(true);
+    const ok = new KubeSphereExtensionSet("ok", {
+      extensions: [
+        { name: "whizard-telemetry", version: "1.2.2" },
+        { name: "whizard-monitoring", version: "1.1.1", config: { "kube-prometheus-stack": { prometheus: { prometheusSpec: { retention: "15d" } } } } },
+        { name: "devops", version: "1.1.2", config: { agent: { jenkins: { Master: { resources: { limits: { memory: "4Gi" } } } } } },
+          clusterScheduling: { clusters: ["member1"], overrides: { member1: { agent: { apiserver: { replicas: 2 } } } } } },
+        { name: "gateway", version: "1.0.5", config: { backend: { apiserver: { replicaCount: 1 } } },
+          clusterScheduling: { clusters: ["host", "member1"], overrides: { member1: { backend: { apiserver: { replicaCount: 2 } } } } } },
+      ],
+      chartsPath: CHARTS, strictConfig: true,
+    }, { catalog });
+    expect(await failure(ok.order)).to.equal("");
+  });
+});
+
 describe("KubeSphereExtension with unknown inputs in preview", () => {
   it("does not hang: the plan's spec is unknown, and other extensions still resolve", async () => {
     const regs = await installMocks(true);
