@@ -156,8 +156,13 @@ describe("rollout: planRollout", () => {
       .to.deep.equal(["rollout needs clusterScheduling with a placement (the clusters to roll out to)"]);
     expect(problemsOf(() => planRollout({ name: "wm", rollout: { waves: [["m1"]] }, desired: desired(["m1", "m2"]), targets: ["m1", "m2"] }))[0])
       .to.contain('does not name "m2", which the placement targets');
-    const err = (() => { try { planRollout({ name: "wm", rollout: { batchSize: "2" }, desired: desired(["m1"]), targets: ["m1"] }); } catch (e) { return e as Error; } })()!;
-    expect(err.message).to.match(/^rollout of wm: rollout\.batchSize must be a whole number .* Nothing was written\.$/u);
+    let err: Error | undefined;
+    try {
+      planRollout({ name: "wm", rollout: { batchSize: "2" }, desired: desired(["m1"]), targets: ["m1"] });
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.message).to.match(/^rollout of wm: rollout\.batchSize must be a whole number .* Nothing was written\.$/u);
   });
 
   it("wave names that are neither targets nor placed are reported, not an error", () => {
