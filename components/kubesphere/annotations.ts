@@ -43,4 +43,9 @@ export const ComponentOutputs = {
   installedDependencies: "installedDependencies",
   /** string[] | undefined: `placement.clusters` of the existing InstallPlan, when one exists. */
   previousClusters: "previousClusters",
+  /**
+   * string[][] | undefined: the waves of a staged rollout (`rollout` argument), in rollout order,
+   * removal waves included (docs/rollouts.md); absent when the extension has no rollout.
+   */
+  rolloutWaves: "rolloutWaves",
 } as const;
