@@ -72,17 +72,26 @@ export interface CliContext {
   hostOverrides: { ksVersion?: string; kubeVersion?: string };
   /** Warnings from loading the catalog (museum index entries skipped, index-only specs). */
   warnings: string[];
+  /**
+   * The first cluster read that failed, if any. Resolution reports a catalog read failure as one of
+   * its problems; the CLI still exits 3 (cluster unreachable) when this is set.
+   */
+  unreachable?: () => UnreachableError | undefined;
 }
 
 /** A catalog whose read failures are `UnreachableError`s (exit 3) rather than plain errors. */
 class GuardedCatalog implements Catalog {
+  /** The first read failure (see {@link CliContext.unreachable}). */
+  failure?: UnreachableError;
   constructor(private readonly inner: Catalog) {}
   get description(): string { return this.inner.description; }
   private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      throw new UnreachableError(`cannot read ${what} from ${this.inner.description}: ${(e as Error).message}`);
+      const err = new UnreachableError(`cannot read ${what} from ${this.inner.description}: ${(e as Error).message}`);
+      this.failure ??= err;
+      throw err;
     }
   }
   extensionVersions(): Promise<ExtensionVersion[]> { return this.guard("ExtensionVersions", () => this.inner.extensionVersions()); }
@@ -212,7 +221,8 @@ export function createContext(values: OptionValues, environment: ContextEnvironm
     if (e instanceof KubeconfigError && e.problem === "context") throw new UsageError(`--context: ${e.message}`);
     throw new UnreachableError(`${(e as Error).message}; or work offline with --catalog DIR|index.yaml`);
   }
-  return { catalog: new GuardedCatalog(live), offline: false, live: new KubeLiveReads(live.kubeClient), hostOverrides, warnings: [] };
+  const catalog = new GuardedCatalog(live);
+  return { catalog, offline: false, live: new KubeLiveReads(live.kubeClient), hostOverrides, warnings: [], unreachable: () => catalog.failure };
 }
 
 /** `--request-timeout SECONDS` (default 15 s). @throws UsageError */

@@ -100,6 +100,7 @@ export async function run(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   const cwd = io.cwd ?? process.cwd();
   let command: Command | undefined;
   let format: string | undefined;
+  let ctx: CliContext | undefined; // also read when mapping errors to exit codes
   try {
     const found = findCommand(argv, allSpecs());
     if (found.command === undefined) {
@@ -132,7 +133,6 @@ export async function run(argv: string[], io: CliIo): Promise<ExitCodeValue> {
     format = str(values, "output");
     checkPositionals(command, positionals);
     const outputFormat = parseOutputFormat(format, command.defaultOutput);
-    let ctx: CliContext | undefined;
     const r: CommandRun = {
       values, positionals, format: outputFormat, cwd,
       style: makeStyle(io.stdout, env, values.color as boolean | undefined),
@@ -149,6 +149,11 @@ export async function run(argv: string[], io: CliIo): Promise<ExitCodeValue> {
     return await command.run(r);
   } catch (e) {
     const errStyle = makeStyle(io.stderr, env);
+    if (e instanceof ExtensionResolutionError && ctx?.unreachable?.()) {
+      // The catalog could not be read: a cluster problem (exit 3), not a resolution problem.
+      io.stderr.write(`${makeStyle(io.stderr, env).red("error:")} ${ctx.unreachable()!.message}\n`);
+      return ExitCode.Unreachable;
+    }
     if (e instanceof ExtensionResolutionError) {
       // Scripts asked for data: the problems go to stdout in that format as well.
       if (format === "json") io.stdout.write(toJson({ extension: e.extension, problems: e.problems }));
