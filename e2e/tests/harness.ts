@@ -51,7 +51,7 @@ export function builtBinDir(extra: string[] = []): string | undefined {
  * Pulumi runs dynamic providers through the bundled `pulumi-resource-pulumi-nodejs` plugin (a shell
  * shim in the CLI's release archive, not a Go program). It must sit next to `pulumi`.
  */
-function installDynamicProviderShim(binDir: string): void {
+export function installDynamicProviderShim(binDir: string): void {
   const target = path.join(binDir, "pulumi-resource-pulumi-nodejs");
   const src = path.join(REPO, "e2e", "shims", "pulumi-resource-pulumi-nodejs");
   const body = fs.readFileSync(src, "utf8");

@@ -1,0 +1,67 @@
+// End-to-end program for e2e/tests/trust.spec.ts: the scenarios set stack config and run the real Pulumi CLI.
+//   kubeconfigFile: path of a kubeconfig; its text is passed to every component as a PLAIN string
+//                   (the component itself must keep it secret).
+//   members: [{ name, version, after?: [names], secretConfig?, secretConfigYaml?, secretOverride?,
+//               adopt?, removeWithDependents?, allowDowngrade? }]
+//            -> one KubeSphereExtension each; `after` states dependencies with `dependsOn`.
+// The secret markers are constants of this program (not stack config), so no channel can see them
+// except through the component.
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { KubeSphereExtension, KubeSphereExtensionArgs } from "@kubesphere-ext/pulumi-kubesphere";
+
+/** Markers the scenario greps for (kept in sync with e2e/tests/trust.spec.ts). */
+const MARKERS = {
+  config: "SECRET-VALUE-CONFIG-7f3a",
+  configYaml: "SECRET-VALUE-YAML-7f3a",
+  override: "SECRET-VALUE-OVERRIDE-7f3a",
+};
+
+interface Member {
+  name: string;
+  version: string;
+  after?: string[];
+  secretConfig?: boolean;
+  secretConfigYaml?: boolean;
+  /** Cluster whose override carries a secret value (Multicluster versions). */
+  secretOverride?: string;
+  adopt?: boolean;
+  removeWithDependents?: boolean;
+  allowDowngrade?: boolean;
+}
+
+const cfg = new pulumi.Config();
+const kubeconfigFile = cfg.get("kubeconfigFile");
+const kubeconfig = kubeconfigFile ? fs.readFileSync(kubeconfigFile, "utf8") : undefined;
+const members = cfg.getObject<Member[]>("members") ?? [];
+const timeoutSeconds = cfg.getNumber("timeoutSeconds") ?? 120;
+
+const byName = new Map<string, KubeSphereExtension>();
+for (const m of members) {
+  const args: KubeSphereExtensionArgs = {
+    name: m.name,
+    version: m.version,
+    kubeconfig,
+    timeoutSeconds,
+    deleteTimeoutSeconds: timeoutSeconds,
+    adopt: m.adopt,
+    removeWithDependents: m.removeWithDependents,
+    allowDowngrade: m.allowDowngrade,
+  };
+  if (m.secretConfig) args.config = pulumi.secret({ e2eMarker: { value: MARKERS.config } });
+  if (m.secretConfigYaml) args.configYaml = pulumi.secret(`e2eMarkerYaml: ${MARKERS.configYaml}\n`);
+  if (m.secretOverride) {
+    args.clusterScheduling = {
+      clusters: [m.secretOverride],
+      overrides: pulumi.secret({ [m.secretOverride]: { e2eMarkerOverride: MARKERS.override } }),
+    };
+  }
+  const ext = new KubeSphereExtension(m.name, args, { dependsOn: (m.after ?? []).map((a) => byName.get(a)!).filter(Boolean) });
+  byName.set(m.name, ext);
+}
+
+// Plain facts (must stay readable) and what derives from the Helm values (must be secret).
+export const states = pulumi.all([...byName.values()].map((e) => pulumi.all({
+  name: e.extensionName, version: e.version, state: e.state, installedVersion: e.installedVersion,
+})));
+export const planSpecs = pulumi.all([...byName.values()].map((e) => pulumi.all({ spec: e.installPlanSpec, configHash: e.configHash })));
