@@ -12,7 +12,10 @@ import {
 
 /** Configuration of {@link limitClusterChanges}. */
 export interface ClusterChangesConfig {
-  /** Most clusters one deployment may add to or remove from a plan's placement. Default 2. */
+  /**
+   * Most clusters one deployment may add to or remove from a plan's placement; with a staged rollout
+   * (`rolloutWaves`), most clusters one wave may change. Default 2.
+   */
   maxClusterChanges: number;
   /**
    * Whether a placement by `clusterSelector` (no explicit cluster list) is accepted. Default false: the
@@ -25,10 +28,42 @@ const DEFAULTS: ClusterChangesConfig = { maxClusterChanges: 2, allowClusterSelec
 
 const quoteAll = (names: string[]): string => names.map((n) => `"${n}"`).join(", ");
 
+/** The component's `rolloutWaves` output: a list of lists of cluster names, or why it is not one. */
+function wavesOf(value: unknown): { waves: string[][] | undefined } | { problem: string } {
+  if (value === undefined || value === null) return { waves: undefined };
+  if (!Array.isArray(value) || !value.every((w) => Array.isArray(w) && w.every((c) => typeof c === "string"))) {
+    return { problem: `output rolloutWaves is ${JSON.stringify(value)?.slice(0, 80)}, not a list of lists of cluster names` };
+  }
+  return { waves: value.map((w: string[]) => [...w]) };
+}
+
+/**
+ * With a staged rollout, the changed clusters of each wave (and those no wave names, which would change
+ * at once) must stay within the limit. Returns one violation text per offending group.
+ */
+function waveViolations(waves: string[][], changed: string[], max: number): string[] {
+  const out: string[] = [];
+  waves.forEach((w, i) => {
+    const inWave = w.filter((c) => changed.includes(c));
+    if (inWave.length > max) {
+      out.push(`rollout wave ${i + 1} changes ${quoteAll(inWave)}: ${inWave.length} clusters, more than maxClusterChanges (${max})`);
+    }
+  });
+  const unstaged = changed.filter((c) => !waves.some((w) => w.includes(c)));
+  if (unstaged.length > max) {
+    out.push(`${quoteAll(unstaged)} change but no rollout wave names them: ${unstaged.length} clusters at once, more than maxClusterChanges (${max})`);
+  }
+  return out;
+}
+
 /**
  * Limits the blast radius of one deployment: the number of clusters added to plus removed from an
  * InstallPlan's `placement.clusters`, compared with the placement before this deployment, must not
  * exceed `maxClusterChanges`. Each added cluster gets an agent install, each removed one an uninstall.
+ * A larger change needs a staged rollout: when the owning `KubeSphereExtension` has `rollout` (its
+ * `rolloutWaves` output), the limit applies to each wave instead, since the next wave is written only
+ * after the previous one is installed (docs/rollouts.md). A selector placement is accepted with a
+ * rollout (the waves name its clusters).
  *
  * The previous placement is the `previousClusters` output of the owning `KubeSphereExtension`
  * (absent: no plan existed, so every placed cluster is new). Hand-written plans are not checked.
@@ -44,16 +79,17 @@ export const limitClusterChanges: StackValidationPolicy = {
   severity: "high",
   tags: [...PACK_TAGS, "multicluster", "blast-radius"],
   remediationSteps:
-    "Roll the placement out in waves: change at most maxClusterChanges clusters per `pulumi up`, check the agents, " +
-    "then continue. List clusters explicitly instead of using clusterSelector. To remove every agent keep " +
-    "clusterScheduling with placement.clusters: [] (in waves as well).",
+    "Declare a staged rollout on the extension (`rollout: { batchSize: maxClusterChanges }` or explicit `waves` of at most " +
+    "maxClusterChanges clusters each): one `pulumi up` then applies the change wave by wave. Without a rollout, change at " +
+    "most maxClusterChanges clusters per `pulumi up`. List clusters explicitly instead of using clusterSelector, or use a " +
+    "rollout. To remove every agent keep clusterScheduling with placement.clusters: [] (in waves as well).",
   configSchema: {
     properties: {
       maxClusterChanges: {
         type: "integer",
         minimum: 0,
         default: 2,
-        description: "Most clusters (added + removed) one deployment may change per extension.",
+        description: "Most clusters (added + removed) one deployment may change per extension; with a staged rollout, per wave.",
       },
       allowClusterSelector: {
         type: "boolean",
@@ -73,6 +109,12 @@ export const limitClusterChanges: StackValidationPolicy = {
         continue;
       }
       const previous = previousRead.list ?? [];
+      const wavesRead = wavesOf(component.props[ComponentOutputs.rolloutWaves]);
+      if ("problem" in wavesRead) {
+        reportViolation(`${subject(plan)}: the owning KubeSphereExtension's ${wavesRead.problem}.`, plan.urn);
+        continue;
+      }
+      const waves = wavesRead.waves !== undefined && wavesRead.waves.length > 0 ? wavesRead.waves : undefined;
       const scheduling = planProps(plan).spec?.clusterScheduling;
       if (scheduling === undefined || scheduling === null) {
         if (previous.length > 0) {
@@ -94,20 +136,32 @@ export const limitClusterChanges: StackValidationPolicy = {
         continue;
       }
       const desired = clustersRead.list ?? [];
-      if (desired.length === 0 && placement.clusterSelector !== undefined && placement.clusterSelector !== null) {
+      if (desired.length === 0 && placement.clusterSelector !== undefined && placement.clusterSelector !== null && waves === undefined) {
         if (!allowClusterSelector) {
           reportViolation(
             `${subject(plan)}: placement uses clusterSelector, which can select any number of clusters, so this ` +
             `deployment's blast radius cannot be bounded. Fix: list the clusters in placement.clusters (at most ` +
-            `${maxClusterChanges} changed per deployment), or set allowClusterSelector: true in this policy's config.`,
+            `${maxClusterChanges} changed per deployment), declare a staged rollout on the extension (its waves name the ` +
+            `selected clusters), or set allowClusterSelector: true in this policy's config.`,
             plan.urn,
           );
         }
         continue;
       }
-      const added = desired.filter((c) => !previous.includes(c));
-      const removed = previous.filter((c) => !desired.includes(c));
+      const bySelector = desired.length === 0 && placement.clusterSelector !== undefined && placement.clusterSelector !== null;
+      // A selector's matches are known to the component, which names them in the waves; clusters the
+      // selector drops cannot be told from unchanged ones here, and the rollout stages them as well.
+      const added = bySelector && waves !== undefined
+        ? [...new Set(waves.flat())].filter((c) => !previous.includes(c))
+        : desired.filter((c) => !previous.includes(c));
+      const removed = bySelector ? [] : previous.filter((c) => !desired.includes(c));
       const changes = added.length + removed.length;
+      if (waves !== undefined) {
+        for (const v of waveViolations(waves, [...added, ...removed], maxClusterChanges)) {
+          reportViolation(`${subject(plan)}: ${v}. Fix: waves of at most ${maxClusterChanges} changed clusters (e.g. \`rollout: { batchSize: ${Math.max(1, maxClusterChanges)} }\`).`, plan.urn);
+        }
+        continue;
+      }
       if (changes <= maxClusterChanges) continue;
       const parts = [
         added.length > 0 ? `adds ${quoteAll(added)}` : "",
@@ -115,8 +169,8 @@ export const limitClusterChanges: StackValidationPolicy = {
       ].filter((p) => p !== "");
       reportViolation(
         `${subject(plan)}: this deployment ${parts.join(" and ")}: ${changes} cluster changes, more than ` +
-        `maxClusterChanges (${maxClusterChanges}). Fix: change at most ${maxClusterChanges} clusters per deployment ` +
-        `and roll out the rest in later waves.`,
+        `maxClusterChanges (${maxClusterChanges}). Fix: declare a staged rollout on the extension (\`rollout: { batchSize: ` +
+        `${Math.max(1, maxClusterChanges)} }\` or explicit \`waves\`), or change at most ${maxClusterChanges} clusters per deployment.`,
         plan.urn,
       );
     }

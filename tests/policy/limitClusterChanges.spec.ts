@@ -80,4 +80,57 @@ describe("policy kubesphere-extension-cluster-blast-radius (stack)", () => {
   it("cannot check while previousClusters is unknown: throws UnknownValueError", async () => {
     await expectUnknownValueError(() => run(devops(["host"], UNKNOWN)));
   });
+
+  describe("with a staged rollout (rolloutWaves output)", () => {
+    const staged = (clusters: string[], previousClusters: unknown, rolloutWaves: unknown) =>
+      extensionInStack("devops", installPlanFor(extensionVersion("devops", "1.1.2"), { clusters }), { previousClusters, rolloutWaves });
+    const five = ["m1", "m2", "m3", "m4", "m5"];
+
+    it("a change of any size passes when each wave changes at most maxClusterChanges clusters", async () => {
+      expect(await run(staged(five, [], [["m1", "m2"], ["m3", "m4"], ["m5"]]))).to.deep.equal([]);
+      // Unchanged clusters in a wave do not count.
+      expect(await run(staged(five, ["m1", "m2", "m3"], [["m1", "m2", "m3", "m4"], ["m5"]]))).to.deep.equal([]);
+      // Removal waves count their removals.
+      expect(await run(staged(["m1"], five, [["m1"], ["m4", "m5"], ["m2", "m3"]]))).to.deep.equal([]);
+    });
+
+    it("fails a wave that changes too many clusters, naming the wave and its clusters", async () => {
+      const e = staged(five, [], [["m1", "m2", "m3"], ["m4", "m5"]]);
+      const violations = await run(e);
+      expect(violations).to.have.length(1);
+      expect(violations[0].message).to.match(/^InstallPlan "devops-installplan" \(urn:[^)]+\): rollout wave 1 changes "m1", "m2", "m3": 3 clusters, more than maxClusterChanges \(2\)\. Fix: waves of at most 2 changed clusters \(e\.g\. `rollout: \{ batchSize: 2 \}`\)\.$/u);
+      expect(violations[0].urn).to.equal(e.plan.urn);
+      expect(await run(e, { maxClusterChanges: 3 })).to.deep.equal([]);
+    });
+
+    it("fails changed clusters that no wave names when they exceed the limit (they would change at once)", async () => {
+      const [v] = await run(staged(five, [], [["m1"], ["m2"]]));
+      expect(v.message).to.contain('"m3", "m4", "m5" change but no rollout wave names them: 3 clusters at once');
+    });
+
+    it("accepts a selector placement with a rollout (the waves name its clusters) and still bounds each wave", async () => {
+      const bySelector = (waves: string[][]) => {
+        const props = installPlanFor(extensionVersion("devops", "1.1.2"), { clusters: [] });
+        props.spec.clusterScheduling.placement = { clusterSelector: { matchLabels: { env: "prod" } } };
+        return extensionInStack("devops", props, { previousClusters: ["m1"], rolloutWaves: waves });
+      };
+      expect(await run(bySelector([["m1", "m2"], ["m3", "m4"]]))).to.deep.equal([]);
+      const [v] = await run(bySelector([["m1", "m2", "m3", "m4"]]));
+      expect(v.message).to.contain('rollout wave 1 changes "m2", "m3", "m4": 3 clusters');
+    });
+
+    it("without a rollout, the message says to declare one", async () => {
+      const [v] = await run(devops(["host", "member1", "member2"], []));
+      expect(v.message).to.contain("Fix: declare a staged rollout on the extension (`rollout: { batchSize: 2 }` or explicit `waves`)");
+    });
+
+    it("reports a malformed rolloutWaves output", async () => {
+      const [v] = await run(staged(five, [], ["m1", "m2"]));
+      expect(v.message).to.contain('output rolloutWaves is ["m1","m2"], not a list of lists of cluster names');
+    });
+
+    it("cannot check while rolloutWaves is unknown: throws UnknownValueError", async () => {
+      await expectUnknownValueError(() => run(staged(five, [], UNKNOWN)));
+    });
+  });
 });
