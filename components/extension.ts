@@ -15,6 +15,9 @@ import { COMMON_ARG_KEYS, ComponentResolution, DEFAULT_TIMEOUT_SECONDS, resolveF
 import { declaredInDependsOn } from "./declaredDependencies";
 import { ComponentOutputs } from "./kubesphere/annotations";
 import { createMemberResources, MemberResources, ReadinessHost } from "./memberResources";
+import { expectedInstallPlan } from "./readiness/expected";
+import { describeRollout, planRollout, RolloutInputError } from "./rollout";
+import type { RolloutInput } from "./rollout";
 import { claimPlanName } from "./planNameClaims";
 import { EXTENSION_REQUEST_FIELDS } from "./resolve/request";
 import type { ResolvedExtension } from "./resolve/resolve";
@@ -56,6 +59,19 @@ export interface ClusterSchedulingArgs {
    * removes the agents from every cluster). Defaults to `false`: such a placement is an error.
    */
   allowNoClusters?: pulumi.Input<boolean>;
+}
+
+/** Staged rollout of the member-cluster agents of a Multicluster extension (docs/rollouts.md). */
+export interface RolloutArgs {
+  /**
+   * Explicit groups of clusters, applied in this order; every target cluster must be in exactly one
+   * wave. Clusters leaving the placement are removed wave by wave, last wave first. Not with `batchSize`.
+   */
+  waves?: string[][];
+  /** Groups of this many clusters, in the order of `clusterScheduling.clusters` (a selector's matches by name). Not with `waves`. */
+  batchSize?: number;
+  /** Seconds to wait after a wave is installed before the next one starts (a soak period). Defaults to 0. */
+  pauseSeconds?: number;
 }
 
 /** Arguments of `KubeSphereExtension`. */
@@ -141,6 +157,13 @@ export interface KubeSphereExtensionArgs {
   chartsPath?: pulumi.Input<string>;
   /** Treat config findings against the chart (unknown keys, type mismatches) as errors. Defaults to `false` (warnings). */
   strictConfig?: pulumi.Input<boolean>;
+  /**
+   * Apply placement and per-cluster override changes one wave of member clusters at a time: a wave
+   * starts only when every cluster of the previous one is Installed with its expected config; the
+   * first failing wave stops the rollout (the next `up` resumes it). The readiness resource then owns
+   * `spec.clusterScheduling` of the plan.
+   */
+  rollout?: pulumi.Input<RolloutArgs>;
 }
 
 /** Options of `KubeSphereExtension` beyond the standard component options (TypeScript only). */
@@ -265,6 +288,8 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
   declare public readonly clusterStates: pulumi.Output<{ [cluster: string]: ClusterStateOutput }>;
   /** The InstallPlan object as emitted (secret when the config is). */
   declare public readonly installPlanSpec: pulumi.Output<{ [key: string]: any }>;
+  /** The member-cluster waves of a staged rollout, in order (empty without `rollout`). */
+  declare public readonly rolloutWaves: pulumi.Output<string[][]>;
 
   /**
    * @param name the resource name (children are `<name>-installplan` and `<name>-readiness`).
@@ -295,7 +320,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       : raw.apply(async (plain) => resolveForComponent(this, `extension ${JSON.stringify(typeof plain.name === "string" ? plain.name : name)}`,
         pick(plain, COMMON_ARG_KEYS), [pick(plain, EXTENSION_REQUEST_FIELDS)],
         await declaredInDependsOn(opts.dependsOn, this.getProvider("kubernetes::")), injectedCatalog, stack));
-    const resolved: pulumi.Output<ResolvedExtension> = resolution.apply((r) => {
+    const resolvedRequest: pulumi.Output<ResolvedExtension> = resolution.apply((r) => {
       const found = member ? r.set.members.find((m) => m.name === member.name) : r.set.members[0];
       if (!found) throw componentError(`extension ${JSON.stringify(member?.name ?? name)} is missing from its resolution`, this);
       const first = claimPlanName(found.installPlan.metadata.name, name, this.getProvider("kubernetes::"));
@@ -307,6 +332,30 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       return found;
     });
     const common = resolution.apply((r) => r.common);
+
+    // A staged rollout is planned (validated, and shown) at preview; the readiness resource runs it.
+    const rolloutPath = member ? `extensions[${JSON.stringify(member.name)}].rollout` : "rollout";
+    const rollout: pulumi.Output<{ input?: RolloutInput; waves: string[][] }> = pulumi.all([resolvedRequest, raw]).apply(([r, plain]) => {
+      if (plain.rollout === undefined || plain.rollout === null) return { waves: [] };
+      const input: RolloutInput = {
+        rollout: plain.rollout, desired: r.installPlan.spec.clusterScheduling ?? {}, targets: r.targetClusters,
+        installationMode: r.installationMode, path: rolloutPath,
+      };
+      try {
+        const plan = planRollout({
+          name: r.name, ...input, desired: r.installPlan.spec.clusterScheduling, live: r.existingPlan,
+          expected: expectedInstallPlan({ plan: r.installPlan, targetClusters: r.targetClusters, previous: r.existingPlan }),
+        });
+        for (const line of describeRollout(plan)) pulumi.log.info(line, this);
+        return { input, waves: plan.waves.filter((w) => w.kind === "apply").map((w) => w.clusters) };
+      } catch (e) {
+        if (e instanceof RolloutInputError) throw componentError(`extension ${JSON.stringify(r.name)}: ${e.message}`, this);
+        throw e;
+      }
+    });
+
+    // A bad rollout fails the extension like any other resolution problem: nothing is written.
+    const resolved: pulumi.Output<ResolvedExtension> = pulumi.all([resolvedRequest, rollout]).apply(([r]) => r);
 
     const timeoutFromOpts = parseDuration(opts.customTimeouts?.create) ?? parseDuration(opts.customTimeouts?.update);
     const deleteTimeoutFromOpts = parseDuration(opts.customTimeouts?.delete);
@@ -321,7 +370,8 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
         forceDeleteOnDestroy: common.apply((c) => c.forceDeleteOnDestroy ?? false),
         removeWithDependents: common.apply((c) => c.removeWithDependents ?? false),
         retry: raw.apply((p) => (typeof p.retry === "number" ? p.retry : 0)),
-      }, host);
+        rollout: rollout.apply((ro) => ro.input),
+      }, host, args.rollout !== undefined && args.rollout !== null);
 
     this.extensionName = resolved.apply((r) => r.name);
     this.version = resolved.apply((r) => r.version);
@@ -334,6 +384,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
     this.targetClusters = resolved.apply((r) => r.targetClusters);
     this.requiredDependencies = resolved.apply((r) => r.dependencies.filter((d) => d.required).map((d) => d.name));
     this.installPlanSpec = res.installPlanSpec;
+    this.rolloutWaves = rollout.apply((ro) => ro.waves);
     this.state = res.readiness.state;
     this.installedVersion = res.readiness.installedVersion;
     this.jobName = res.readiness.jobName;
@@ -352,6 +403,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       targetClusters: this.targetClusters,
       requiredDependencies: this.requiredDependencies,
       installPlanSpec: this.installPlanSpec,
+      rolloutWaves: this.rolloutWaves,
       state: this.state,
       installedVersion: this.installedVersion,
       jobName: this.jobName,

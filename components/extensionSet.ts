@@ -10,7 +10,7 @@ import { componentError } from "./componentError";
 import { COMMON_ARG_KEYS, ComponentResolution, resolveForComponent } from "./componentResolution";
 import { declaredInDependsOn, flatten, settled } from "./declaredDependencies";
 import {
-  ClusterSchedulingArgs, FailedSet, KubeSphereExtension, KubeSphereExtensionOptions, READINESS_HOST, SET_MEMBER, SetMemberResolution,
+  ClusterSchedulingArgs, RolloutArgs, FailedSet, KubeSphereExtension, KubeSphereExtensionOptions, READINESS_HOST, SET_MEMBER, SetMemberResolution,
 } from "./extension";
 import type { ReadinessHost } from "./memberResources";
 import { EXTENSION_SET_TYPE } from "./tokens";
@@ -45,6 +45,8 @@ export interface ExtensionEntryArgs {
   retry?: pulumi.Input<number>;
   /** Take over an existing InstallPlan not created by this stack (see `KubeSphereExtensionArgs.adopt`). */
   adopt?: pulumi.Input<boolean>;
+  /** Staged rollout of this member's cluster agents (see `KubeSphereExtensionArgs.rollout`). */
+  rollout?: pulumi.Input<RolloutArgs>;
 }
 
 /** Arguments of `KubeSphereExtensionSet`. */
@@ -79,6 +81,11 @@ export interface KubeSphereExtensionSetArgs {
   strictConfig?: pulumi.Input<boolean>;
 }
 
+function omitRollout(entry: Record<string, unknown>): Record<string, unknown> {
+  const { rollout: _own, ...request } = entry;
+  return request;
+}
+
 /** A set of extensions installed in dependency order. */
 export class KubeSphereExtensionSet extends pulumi.ComponentResource {
   /** Extension names, dependencies first (the order installs happen in; deletes run in reverse). */
@@ -107,7 +114,9 @@ export class KubeSphereExtensionSet extends pulumi.ComponentResource {
     const rawEntries = pulumi.unsecret(pulumi.output(entries as unknown[]));
     const stack = `${pulumi.getProject()}/${pulumi.getStack()}`;
     const resolution: pulumi.Output<ComponentResolution> = pulumi.all([rawCommon, rawEntries]).apply(async ([common, list]) =>
-      resolveForComponent(this, `set ${JSON.stringify(name)}`, common as Record<string, unknown>, list as unknown[],
+      resolveForComponent(this, `set ${JSON.stringify(name)}`, common as Record<string, unknown>,
+        // `rollout` is each member's own (planned by the member), not part of the request.
+        (list as unknown[]).map((e) => (e && typeof e === "object" && !Array.isArray(e) ? omitRollout(e as Record<string, unknown>) : e)),
         await declaredInDependsOn(opts.dependsOn, this.getProvider("kubernetes::")), injectedCatalog, stack));
 
     // Members are created now (so preview shows them), each with its share of the one resolution.

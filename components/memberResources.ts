@@ -17,6 +17,7 @@ import { expectedInstallPlan } from "./readiness/expected";
 import { InstallPlanReadiness } from "./readiness/dynamicReadiness";
 import type { ResolvedExtension } from "./resolve/resolve";
 import { InstallPlanReadinessResource } from "./provider/readinessResource";
+import type { RolloutInput } from "./rollout";
 
 /** Where the readiness wait runs (see `readinessHost` in extension.ts). */
 export type ReadinessHost = "dynamic" | "provider";
@@ -37,6 +38,8 @@ export interface ReadinessSettings {
   removeWithDependents?: pulumi.Input<boolean>;
   /** The member's `retry`, for the advice in failure messages. */
   retry?: pulumi.Input<number>;
+  /** A staged rollout the readiness resource runs (it then owns `spec.clusterScheduling`). */
+  rollout?: pulumi.Input<RolloutInput | undefined>;
 }
 
 /** The child resources and derived outputs of one member. */
@@ -72,6 +75,8 @@ export function secretIf<T>(value: pulumi.Output<T>, secret: pulumi.Output<boole
  * @param dependsOn resources that must be ready before this plan is written.
  * @param settings readiness settings.
  * @param host where the readiness wait runs.
+ * @param staged whether a staged rollout owns `spec.clusterScheduling` (then the InstallPlan
+ *   resource never writes it: a Kubernetes-provider apply of a stale placement would undo waves).
  */
 export function createMemberResources(
   parent: pulumi.ComponentResource,
@@ -81,9 +86,14 @@ export function createMemberResources(
   dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>,
   settings: ReadinessSettings,
   host: ReadinessHost,
+  staged = false,
 ): MemberResources {
   const plan: pulumi.Output<InstallPlan> = resolved.apply((r) => r.installPlan);
-  const spec = secretIf(plan.apply((p) => p.spec as unknown as Record<string, unknown>), valuesSecret);
+  const spec = secretIf(plan.apply((p) => {
+    if (!staged) return p.spec as unknown as Record<string, unknown>;
+    const { clusterScheduling: _owned, ...rest } = p.spec;
+    return rest as unknown as Record<string, unknown>;
+  }), valuesSecret);
   const installPlan = new k8s.apiextensions.CustomResource(`${name}-installplan`, {
     apiVersion: "kubesphere.io/v1alpha1",
     kind: "InstallPlan",
@@ -109,6 +119,7 @@ export function createMemberResources(
     forceDeleteOnDestroy: settings.forceDeleteOnDestroy,
     removeWithDependents: settings.removeWithDependents,
     retry: settings.retry,
+    rollout: settings.rollout,
     logUrn: parent.urn,
     specHash: secretIf(plan.apply((p) => fnv1a64Hex(JSON.stringify(p.spec))), valuesSecret),
   };

@@ -319,6 +319,41 @@ describe("KubeSphereExtension with an offline catalog (catalogPaths)", () => {
   });
 });
 
+describe("staged rollouts", () => {
+  const catalog = fixtureCatalog();
+
+  it("plans the waves at preview; the readiness resource owns the placement (the InstallPlan resource never writes it)", async () => {
+    const regs = await installMocks(true);
+    const ext = new KubeSphereExtension("devops", {
+      name: "devops", version: "1.1.2", clusterScheduling: { clusters: ["member1", "member2"] }, rollout: { batchSize: 1, pauseSeconds: 30 },
+    }, { catalog });
+    expect(await valueOf(ext.rolloutWaves)).to.deep.equal([["member1"], ["member2"]]);
+    await settle();
+    const plan = plans(regs).find((p) => p.name === "devops-installplan")!;
+    expect(plan.inputs.spec).to.not.have.property("clusterScheduling");
+    const ready = regs.find((r) => r.type === READINESS_TYPE && r.name === "devops-readiness")!;
+    expect(ready.inputs.rollout).to.deep.include({ rollout: { batchSize: 1, pauseSeconds: 30 }, targets: ["member1", "member2"] });
+    expect(ready.inputs.rollout.desired.placement.clusters).to.deep.equal(["member1", "member2"]);
+    // Without a rollout the plan carries its placement as before.
+    const plain = new KubeSphereExtension("gw", { name: "gateway", version: "1.0.5", clusterScheduling: { clusters: ["member1"] } }, { catalog });
+    expect(await valueOf(plain.rolloutWaves)).to.deep.equal([]);
+    await settle();
+    expect(plans(regs).find((p) => p.name === "gw-installplan")!.inputs.spec.clusterScheduling.placement.clusters).to.deep.equal(["member1"]);
+  });
+
+  it("a bad rollout fails preview naming the field; set members name their entry", async () => {
+    await installMocks(true);
+    const bad = new KubeSphereExtension("devops", {
+      name: "devops", version: "1.1.2", clusterScheduling: { clusters: ["member1", "member2"] }, rollout: { batchSize: "1" as unknown as number },
+    }, { catalog });
+    expect(await failure(bad.version)).to.match(/rollout\.batchSize/).and.to.match(/"1"/);
+    const set = new KubeSphereExtensionSet("s", { extensions: [
+      { name: "devops", version: "1.1.2", clusterScheduling: { clusters: ["member1", "member2"] }, rollout: { waves: [["member1"]] } },
+    ] }, { catalog });
+    expect(await failure(membersOf(set).devops.version)).to.match(/extensions\["devops"\]\.rollout\.waves/).and.to.match(/member2/);
+  });
+});
+
 describe("config checked against the chart (chartsPath)", () => {
   const CHARTS = require("path").resolve(__dirname, "fixtures/charts");
   const catalog = fixtureCatalog();

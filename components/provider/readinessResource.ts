@@ -36,6 +36,8 @@ export interface InstallPlanReadinessResourceArgs {
   removeWithDependents?: pulumi.Input<boolean>;
   /** The component's `retry`, for the advice in failure messages. */
   retry?: pulumi.Input<number>;
+  /** A staged rollout to run before the wait (components/rollout). */
+  rollout?: pulumi.Input<unknown>;
   /** URN whose engine log receives the progress lines (the component's). */
   logUrn?: pulumi.Input<string>;
   /** Digest of the applied spec; any change re-runs the wait. */

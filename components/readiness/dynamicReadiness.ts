@@ -55,7 +55,7 @@ const RUNTIME_PACKAGE_PATH = "@kubesphere-ext/pulumi-kubesphere/readiness-runtim
  * `delete` will use.
  */
 export const READINESS_DIFF_KEYS = ["planName", "expected", "specHash", "kubeconfig", "context", "timeoutSeconds", "deleteTimeoutSeconds",
-  "forceDeleteOnDestroy", "removeWithDependents"] as const;
+  "forceDeleteOnDestroy", "removeWithDependents", "rollout"] as const;
 
 /** The preview-time placeholder for unknown values inside dynamic-provider inputs. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -193,6 +193,8 @@ export interface InstallPlanReadinessArgs {
   forceDeleteOnDestroy?: pulumi.Input<boolean>;
   /** On removal, uninstall even though other installed extensions require this one. Defaults to false (refused, dependents named). */
   removeWithDependents?: pulumi.Input<boolean>;
+  /** A staged rollout to run before the wait (components/rollout); this resource then owns the plan's placement. */
+  rollout?: pulumi.Input<unknown>;
   /** URN whose engine log receives the wait's progress lines (the component's). Not compared by `diff`. */
   logUrn?: pulumi.Input<string>;
   /** The component's current `retry` value, so failure messages name the next value to set. */
