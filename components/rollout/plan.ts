@@ -140,6 +140,9 @@ export function planRollout(input: RolloutPlanInput): RolloutPlan {
   if (input.installationMode !== undefined && input.installationMode !== "Multicluster") {
     problems.push({ path, message: `${path} stages member-cluster agents, which only Multicluster extensions have; ${input.name} is ${input.installationMode}. Remove \`rollout\`` });
   }
+  if (!Array.isArray(input.targets) || !input.targets.every((c) => typeof c === "string")) {
+    problems.push({ path, message: `${path}: the target clusters must be a list of cluster names, got ${JSON.stringify(input.targets)?.slice(0, 80)}` });
+  }
   if (!input.desired?.placement) {
     problems.push({ path, message: `${path} needs clusterScheduling with a placement (the clusters to roll out to)` });
   }

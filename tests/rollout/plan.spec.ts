@@ -156,6 +156,8 @@ describe("rollout: planRollout", () => {
       .to.deep.equal(["rollout needs clusterScheduling with a placement (the clusters to roll out to)"]);
     expect(problemsOf(() => planRollout({ name: "wm", rollout: { waves: [["m1"]] }, desired: desired(["m1", "m2"]), targets: ["m1", "m2"] }))[0])
       .to.contain('does not name "m2", which the placement targets');
+    expect(problemsOf(() => planRollout({ name: "wm", rollout: { batchSize: 1 }, desired: desired(["m1"]), targets: "m1" as unknown as string[] })))
+      .to.deep.equal(['rollout: the target clusters must be a list of cluster names, got "m1"']);
     let err: Error | undefined;
     try {
       planRollout({ name: "wm", rollout: { batchSize: "2" }, desired: desired(["m1"]), targets: ["m1"] });
