@@ -64,4 +64,5 @@ for (const m of members) {
 export const states = pulumi.all([...byName.values()].map((e) => pulumi.all({
   name: e.extensionName, version: e.version, state: e.state, installedVersion: e.installedVersion,
 })));
-export const planSpecs = pulumi.all([...byName.values()].map((e) => pulumi.all({ spec: e.installPlanSpec, configHash: e.configHash })));
+export const planSpecs = pulumi.all([...byName.values()].map((e) => pulumi.all([e.installPlanSpec, e.configHash])
+  .apply(([spec, configHash]) => ({ spec, configHash }))));
