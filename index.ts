@@ -1,7 +1,7 @@
 /**
  * @kubesphere-ext/pulumi-kubesphere — KubeSphere 4.x extensions as code.
  *
- * The component (`KubeSphereExtension`) and the pieces it is built from, exported so that tools,
+ * The components (`KubeSphereExtensionSet`, `KubeSphereExtension`) and the pieces they are built from, exported so that tools,
  * tests and the CLI share one code path: catalogs, `resolveExtension`, the dependency graph.
  */
 import "./components/nodeVersion"; // first: a clear error on an unsupported Node.js, before any dependency loads
@@ -15,7 +15,7 @@ export { assessInstallPlan } from "./components/readiness/assess";
 export type { ExpectedInstallPlan } from "./components/readiness/assess";
 export type {
   KubeSphereExtensionArgs, KubeSphereExtensionOptions, ClusterSchedulingArgs, LabelSelectorArgs,
-  LabelSelectorRequirementArgs, ClusterStateOutput,
+  LabelSelectorRequirementArgs, ClusterStateOutput, RolloutArgs,
 } from "./components/extension";
 export type { Catalog, HostVersions } from "./components/catalog/catalog";
 export { StaticCatalog, parseYamlDocuments, readYamlDocuments } from "./components/catalog/staticCatalog";
@@ -23,6 +23,14 @@ export type { ClusterFacts, InstalledExtensionFact } from "./components/catalog/
 export { LiveCatalog, loadKubeConfig } from "./components/catalog/liveCatalog";
 export type { LiveCatalogOptions } from "./components/catalog/liveCatalog";
 export { resolveExtension } from "./components/resolve/resolve";
+export { resolveSet } from "./components/resolve/resolveSet";
+export type { ResolvedSet, SetResolveContext } from "./components/resolve/resolveSet";
+export { parseExtensionRequest, parseCommonArgs } from "./components/resolve/input";
+export type { InputProblem, CommonArgs } from "./components/resolve/input";
+export { checkChartConfig, formatFinding, OfflineChartSource, LiveChartSource } from "./components/charts";
+export type { ChartConfigCheckInput, ChartConfigCheckResult, ConfigFinding, ChartSource } from "./components/charts";
+export { planRollout, describeRollout } from "./components/rollout";
+export type { RolloutPlan, RolloutSpec } from "./components/rollout";
 export type { ResolvedExtension, ResolveContext, DependencyResolution } from "./components/resolve/resolve";
 export type { ExtensionRequest, ClusterSchedulingRequest } from "./components/resolve/request";
 export { ExtensionResolutionError } from "./components/resolve/errors";
