@@ -7,5 +7,5 @@ export {
   planRollout, describeRollout, describeWave, schedulingForWave, finalScheduling, expectationForWave, schedulingPatch,
   RolloutInputError, type ClusterChange, type RolloutPlan, type RolloutPlanInput, type RolloutWave,
 } from "./plan";
-export { runRollout, RolloutFailedError, type RolloutInput, type RolloutResult, type RunRolloutOptions, type WaveRecord, type RolloutWaitOptions } from "./run";
+export { runRollout, formatTimeline, RolloutFailedError, type RolloutInput, type RolloutResult, type RunRolloutOptions, type WaveRecord, type RolloutWaitOptions } from "./run";
 export { clientRolloutApi, ROLLOUT_FIELD_MANAGER, type RolloutApi } from "./kubeApi";

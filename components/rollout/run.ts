@@ -117,6 +117,31 @@ export class RolloutFailedError extends Error {
   }
 }
 
+/**
+ * The timeline as lines, one per cluster: `wave 2/3 m3: written 2026-01-01T00:00:01.250Z, Installed
+ * 2026-01-01T00:00:02.100Z (+0.85 s)`; skipped waves say so. For progress output and closing notes.
+ *
+ * @param timeline the records of a {@link RolloutResult} or {@link RolloutFailedError}.
+ * @param total number of waves of the plan (for `n/total`).
+ */
+export function formatTimeline(timeline: WaveRecord[], total = timeline.length): string[] {
+  const iso = (t: number | undefined) => (t === undefined ? "-" : new Date(t).toISOString());
+  const lines: string[] = [];
+  for (const w of timeline) {
+    if (w.skipped) {
+      lines.push(`wave ${w.number}/${total} ${w.clusters.join(", ")}: already done, skipped`);
+      continue;
+    }
+    const verb = w.kind === "remove" ? "gone" : "Installed";
+    for (const c of w.clusters) {
+      const at = w.settledAt[c];
+      const delta = at !== undefined && w.writtenAt !== undefined ? ` (+${((at - w.writtenAt) / 1000).toFixed(2)} s)` : "";
+      lines.push(`wave ${w.number}/${total} ${c}: written ${w.writtenAt === undefined ? "before this run" : iso(w.writtenAt)}, ${verb} ${iso(at)}${delta}`);
+    }
+  }
+  return lines;
+}
+
 /** Keeps the event loop alive while a rollout runs (the pause's timer is unref'd). */
 function holdEventLoop(): () => void {
   const timer = setInterval(() => undefined, 60_000);
@@ -231,6 +256,8 @@ export async function runRollout(o: RunRolloutOptions): Promise<RolloutResult> {
     // The desired form of the placement (e.g. a selector) once every wave is in.
     await patchTo(finalScheduling(plan));
     const ready = await waitFor(o.expected);
+    say(`rollout of ${o.planName}: done`);
+    formatTimeline(timeline, n).forEach((l) => say(`  ${l}`));
     return { plan, timeline, ready };
   } finally {
     release();

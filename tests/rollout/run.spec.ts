@@ -12,7 +12,7 @@ import { awaitReady } from "../../components/readiness/providerRuntime";
 import { expectedInstallPlan } from "../../components/readiness/expected";
 import { clientRolloutApi } from "../../components/rollout/kubeApi";
 import { RolloutInputError } from "../../components/rollout/plan";
-import { RolloutFailedError, runRollout, type RolloutInput } from "../../components/rollout/run";
+import { formatTimeline, RolloutFailedError, runRollout, type RolloutInput } from "../../components/rollout/run";
 import { ControllerSimulator } from "../../simulator/controller";
 import type { ExecutorFault } from "../../simulator/controllerFaults";
 import { startFakeCluster, type FakeCluster } from "../support/fakeApiServer";
@@ -136,6 +136,11 @@ describe("rollout against the controller simulator", function () {
     expect(w.plan().spec.clusterScheduling).to.deep.equal(explicit(MEMBERS));
     expect(w.lines.slice(0, 4)).to.deep.equal(["rollout of devops: 3 waves", "  wave 1/3: finish m1, m2", "  wave 2/3: add m3, m4", "  wave 3/3: add m5"]);
     expect(w.env.server.countRequests({ verb: "patch", resource: "installplans" }), "one placement patch per written wave").to.equal(2);
+    const timeline = formatTimeline(r.timeline, 3);
+    expect(timeline).to.have.length(5);
+    expect(timeline[0]).to.match(/^wave 1\/3 m1: written before this run, Installed \d{4}-\d\d-\d\dT[\d:.]+Z$/u);
+    expect(timeline[2]).to.match(/^wave 2\/3 m3: written \d{4}-[\dT:.-]+Z, Installed \d{4}-[\dT:.-]+Z \(\+\d+\.\d\d s\)$/u);
+    expect(w.lines.slice(-6)).to.deep.equal(["rollout of devops: done", ...timeline.map((l) => `  ${l}`)]);
     // A second `up` with nothing changed writes nothing.
     const again = await w.up({ waves }, explicit(MEMBERS));
     expect(again.timeline.every((t) => t.skipped)).to.equal(true);
