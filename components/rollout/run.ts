@@ -175,9 +175,15 @@ function waveStates(wave: RolloutWave, e: Error): string {
 /** The failure text: which wave, the waiter's cause (cluster, condition, Job log tail), done and never touched. */
 function failureMessage(plan: RolloutPlan, wave: RolloutWave, e: Error, done: string[], neverTouched: string[]): string {
   const n = plan.waves.length;
+  const cluster = wave.kind === "apply" && e instanceof InstallPlanFailedError ? e.cluster : undefined;
+  // KubeSphere re-runs a failed agent only when its effective config changes (BEHAVIOR §2.5, §2.11).
+  const agentFix = cluster !== undefined
+    ? `\nTo re-run only this agent: fix the cause, then change the override of ${cluster} in clusterScheduling.overrides ` +
+      `(\`retry\` changes the host config, so the host and every placed agent run again).`
+    : "";
   return `rollout of ${plan.name} stopped at wave ${wave.number}/${n} (${describeWave(wave)}): ${e.message}\n` +
     `Wave ${wave.number}: ${waveStates(wave, e)}.\n` +
-    `done: ${done.join(", ") || "none"}; never touched: ${neverTouched.join(", ") || "none"}.\n` +
+    `done: ${done.join(", ") || "none"}; never touched: ${neverTouched.join(", ") || "none"}.${agentFix}\n` +
     `The next \`pulumi up\` resumes at wave ${wave.number}: completed waves are not written again, later waves start only after it is installed.`;
 }
 

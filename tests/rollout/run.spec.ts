@@ -47,7 +47,7 @@ interface World {
   /** Creates the plan with `scheduling` (as the Kubernetes provider would on the first `up`). */
   create(scheduling: ClusterScheduling): void;
   /** One `pulumi up` of the readiness resource: rollout to `desired` with `rollout`. */
-  up(rollout: unknown, desired: ClusterScheduling, opts?: { signal?: AbortSignal }): ReturnType<typeof runRollout>;
+  up(rollout: unknown, desired: ClusterScheduling, opts?: { signal?: AbortSignal; timeoutMs?: number }): ReturnType<typeof runRollout>;
   close(): Promise<void>;
 }
 
@@ -83,7 +83,7 @@ async function world(faults: ExecutorFault[] = []): Promise<World> {
       const expected = expectedInstallPlan({ plan: desiredPlan, targetClusters: targets, previous: live });
       return runRollout({
         api, planName: EXT, expected, rollout: { rollout, desired, targets, installationMode: "Multicluster" },
-        timeoutMs: 20_000, onProgress: (l) => lines.push(l), signal: opts.signal ?? ac.signal, wait: FAST,
+        timeoutMs: opts.timeoutMs ?? 20_000, onProgress: (l) => lines.push(l), signal: opts.signal ?? ac.signal, wait: FAST,
       });
     },
     async close() { ac.abort(); unsubscribe(); sim.stop(); await env.close(); },
@@ -160,8 +160,33 @@ describe("rollout against the controller simulator", function () {
     expect(err.message).to.contain("(agent on cluster m3) failed").and.contain("ImagePullBackOff").and.contain("lines of pod helm-install-devops-agent-");
     expect(err.message).to.contain("done: m1, m2; never touched: m5.");
     expect(err.message).to.contain("The next `pulumi up` resumes at wave 2");
+    expect(err.message).to.contain("change the override of m3 in clusterScheduling.overrides");
     expect(firstPlaced(w.record, "m5"), "m5 was never placed").to.equal(-1);
     expect(w.plan().spec.clusterScheduling!.placement!.clusters).to.deep.equal(["m1", "m2", "m3", "m4"]);
+  });
+
+  it("a wave that does not finish in time stops the rollout the same way (timeout per wave)", async () => {
+    w = await world([{ effect: "hang", extension: EXT, cluster: "m4" }]);
+    w.create(explicit([]));
+    const err = await rejection<RolloutFailedError>(w.up({ batchSize: 2 }, explicit(MEMBERS), { timeoutMs: 1_500 }));
+    expect(err).to.be.instanceOf(RolloutFailedError);
+    expect(err.wave).to.equal(2);
+    expect(err.message).to.match(/^rollout of devops stopped at wave 2\/3 \(add m3, m4\): /u);
+    expect(err.message).to.contain("Wave 2: m3 Installed, m4 Installing.").and.contain("done: m1, m2; never touched: m5.");
+    expect(err.message).to.not.contain("change the override");
+    expect(firstPlaced(w.record, "m5")).to.equal(-1);
+  });
+
+  it("a failing agent uninstall stops a removal wave, naming the cluster; the next removal wave is not written", async () => {
+    w = await world([{ effect: "fail", extension: EXT, cluster: "m5", action: "uninstall", error: "cluster m5: connection refused" }]);
+    w.create(explicit(MEMBERS));
+    await w.up({ batchSize: 2 }, explicit(MEMBERS));
+    const err = await rejection<RolloutFailedError>(w.up({ batchSize: 2 }, explicit(["m1"])));
+    expect(err.wave).to.equal(2);
+    expect(err.cluster).to.equal("m5");
+    expect(err.message).to.contain("(remove m4, m5)").and.contain("connection refused").and.contain("Wave 2: m4 removed, m5 still UninstallFailed.");
+    expect(err.neverTouched).to.deep.equal(["m2", "m3"]);
+    expect(w.plan().spec.clusterScheduling!.placement!.clusters).to.deep.equal(["m1", "m2", "m3"]);
   });
 
   it("the next up resumes: wave 1 is not re-run, the fixed wave 2 and wave 3 complete", async () => {
