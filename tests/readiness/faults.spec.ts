@@ -9,7 +9,10 @@ import * as path from "node:path";
 import { InstallPlanChangedError, InstallPlanFailedError, InstallPlanStalledError, InstallPlanTimeoutError } from "../../components/readiness/errors";
 import { runningInformers } from "../../components/kube/informer";
 import { FAULT_SCENARIOS, FaultOutcome } from "./faultScenarios";
-import { startSilentServer } from "../support/fakeApiServer";
+import { startFakeCluster, startSilentServer } from "../support/fakeApiServer";
+import { waitForInstallPlan } from "../../components/readiness/waiter";
+import { ControllerSimulator } from "../../simulator/controller";
+import { expectedFor, planObject } from "./support";
 
 function scenario(name: string) {
   const s = FAULT_SCENARIOS.find((x) => x.name === name);
@@ -85,6 +88,25 @@ describe("fault matrix: a true verdict for every fault", function () {
     expect(o.error!.message).to.contain("(the executor pod's log is not available: container \"helm\" in pod is waiting to start: ContainerCreating)")
       .and.not.contain("Cannot parse content");
     early(o);
+  });
+
+  it("both executor shapes of the controller simulator: a pod with a log gives the helm tail, no pod says so", async () => {
+    for (const executorPods of ["withLog", "none"] as const) {
+      const env = await startFakeCluster();
+      const sim = await ControllerSimulator.start({ store: env.server.store, mode: "auto", executorPods, faults: [{ effect: "fail", extension: "devops" }] });
+      try {
+        env.server.store.create("installplans", planObject("devops", "1.1.2", "") as never);
+        const err = await waitForInstallPlan({ kubeConfig: env.kc, name: "devops", expected: expectedFor("devops", "1.1.2", ""), timeoutMs: 10_000 })
+          .then(() => undefined, (e: Error) => e);
+        expect(err, executorPods).to.be.instanceOf(InstallPlanFailedError);
+        if (executorPods === "withLog") expect(err!.message).to.match(/last 40 lines of pod helm-install-devops-\S+, container helm:\n    \| /);
+        else expect(err!.message).to.match(/\(no executor pod found for Job helm-install-devops-\S+\)/);
+        expect(err!.message).to.not.contain("Cannot parse content");
+      } finally {
+        sim.stop();
+        await env.close();
+      }
+    }
   });
 
   it("member cluster unreachable: the timeout is about that cluster only", async () => {
