@@ -71,8 +71,8 @@ describe("the kubesphere provider", () => {
   });
 
   it("checks and diffs the readiness resource with the same rules as the dynamic resource", async () => {
-    const check = await provider.check!(READY_URN, {}, { planName: "", expected: {}, timeoutSeconds: -1 });
-    expect(check.failures!.map((f) => f.property)).to.include.members(["planName", "timeoutSeconds"]);
+    const check = await provider.check!(READY_URN, {}, { planName: "", expected: {}, timeoutSeconds: -1, removeWithDependents: "true" });
+    expect(check.failures!.map((f) => f.property)).to.include.members(["planName", "timeoutSeconds", "removeWithDependents"]);
     const same = { planName: "gateway", expected: { name: "gateway", version: "1.0.5", configHash: "cbf29ce484222325", enabled: true }, timeoutSeconds: 900 };
     expect((await provider.diff!("gateway", READY_URN, same, same)).changes).to.equal(false);
     const changed = await provider.diff!("gateway", READY_URN, same, { ...same, expected: { ...same.expected, version: "1.0.6" } });

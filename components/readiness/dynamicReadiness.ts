@@ -92,6 +92,13 @@ export function checkReadinessInputs(news: Record<string, unknown>): Array<{ pro
     if (v === undefined && k === "deleteTimeoutSeconds") continue;
     if (known(v) && (typeof v !== "number" || !(v > 0) || !Number.isFinite(v))) failures.push({ property: k, reason: `${k} must be a positive number of seconds, got ${JSON.stringify(v)}` });
   }
+  // Guards of the uninstall: a string "true" must not pass for a boolean (stack config gives strings).
+  for (const k of ["forceDeleteOnDestroy", "removeWithDependents"] as const) {
+    const v = news[k];
+    if (v !== undefined && v !== null && known(v) && typeof v !== "boolean") {
+      failures.push({ property: k, reason: `${k} must be true or false, got ${JSON.stringify(v)}` });
+    }
+  }
   return failures;
 }
 
