@@ -144,6 +144,28 @@ describe("end to end from Pulumi YAML: the quickstart with the real engine and t
     expectNoNodeModules(SET_PROGRAM);
   });
 
+  it("a new stack with a missing version: the same single message at preview, nothing written by up", async () => {
+    await stack(SET_PROGRAM, "yaml-missing");
+    try {
+      const set = await pulumi(e, ["config", "set", "monitoringVersion", "9.9.9", "--stack", "yaml-missing"], SET_PROGRAM);
+      expect(set.code, set.output).to.equal(0);
+      const preview = keep("missing-preview", await pulumi(e, ["preview", "--stack", "yaml-missing"], SET_PROGRAM));
+      expect(preview.code, preview.output).to.not.equal(0);
+      expect(preview.output).to.match(/no ExtensionVersion "whizard-monitoring-9\.9\.9"/);
+      expect(preview.output).to.match(/versions that exist: 1\.1\.0, 1\.1\.1 \(recommended: 1\.1\.1\)/);
+      expect(preview.output).to.not.match(/error serializing property/);
+      expect(preview.output).to.not.match(JS_STACK_FRAME);
+      expect((preview.output.match(/no ExtensionVersion "whizard-monitoring-9\.9\.9"/g) ?? []).length,
+        "the message is reported once per resource, not repeated").to.be.at.most(2);
+      const up = keep("missing-up", await pulumi(e, ["up", "--yes", "--stack", "yaml-missing"], SET_PROGRAM));
+      expect(up.code).to.not.equal(0);
+      expect(exists(e, "installplans.kubesphere.io whizard-monitoring")).to.equal(false);
+      expect(exists(e, "installplans.kubesphere.io whizard-telemetry")).to.equal(false);
+    } finally {
+      await pulumi(e, ["stack", "rm", "--yes", "--force", "--stack", "yaml-missing"], SET_PROGRAM);
+    }
+  });
+
   it("two KubeSphereExtension resources ordered with dependsOn: monitoring is written after telemetry is Installed", async () => {
     await stack(DEPENDSON_PROGRAM, "yaml-dependson");
     const up = keep("dependson-up", await pulumi(e, ["up", "--yes", "--skip-preview", "--stack", "yaml-dependson"], DEPENDSON_PROGRAM));
