@@ -22,6 +22,8 @@ export interface RolloutApi extends ReadinessApi {
  *
  * @example
  * const api = clientRolloutApi(KubeClient.load({ kubeconfig }));
+ *
+ * @param client the client of the host cluster.
  */
 export function clientRolloutApi(client: KubeClient): RolloutApi {
   return {

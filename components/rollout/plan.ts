@@ -122,7 +122,7 @@ function clusterReady(live: InstallPlan | undefined, expected: ExpectedInstallPl
 }
 
 /**
- * Plans the rollout. Throws {@link RolloutInputError} (listing every problem, naming the field) when
+ * Plans the rollout (see the module comment for the rules). Throws {@link RolloutInputError} (listing every problem, naming the field) when
  * the `rollout` argument is invalid, the extension is not Multicluster, the placement is missing, a
  * target is in no wave or in two, or (with `waves`) a cluster leaving the placement is in no wave.
  *
@@ -130,6 +130,8 @@ function clusterReady(live: InstallPlan | undefined, expected: ExpectedInstallPl
  * const plan = planRollout({ name: "whizard-monitoring", rollout: { batchSize: 2 }, targets: ["m1", "m2", "m3"],
  *   desired: { placement: { clusters: ["m1", "m2", "m3"] } }, live, expected });
  * describeRollout(plan); // ["rollout of whizard-monitoring: 2 waves", "  wave 1/2: add m1, m2", ...]
+ *
+ * @param input the desired placement, the `rollout` argument, the live plan and the expectation.
  */
 export function planRollout(input: RolloutPlanInput): RolloutPlan {
   const path = input.path ?? "rollout";
@@ -211,6 +213,9 @@ function planFromSpec(input: RolloutPlanInput, rollout: RolloutSpec, path: strin
  * and override. Placement is an explicit cluster list (targets in placement order, then the clusters
  * still waiting for their removal wave); the desired form (e.g. a selector) is written by
  * {@link finalScheduling} after the last wave.
+ *
+ * @param plan the rollout plan.
+ * @param index 0-based wave index.
  */
 export function schedulingForWave(plan: RolloutPlan, index: number): ClusterScheduling {
   const placed = new Set(plan.livePlaced);
@@ -233,7 +238,11 @@ export function schedulingForWave(plan: RolloutPlan, index: number): ClusterSche
   return out;
 }
 
-/** The `spec.clusterScheduling` the plan ends with: the desired one, as given. */
+/**
+ * The `spec.clusterScheduling` the plan ends with: the desired one, as given.
+ *
+ * @param plan the rollout plan.
+ */
 export function finalScheduling(plan: RolloutPlan): ClusterScheduling {
   return plan.desired;
 }
@@ -262,7 +271,12 @@ export function expectationForWave(plan: RolloutPlan, expected: ExpectedInstallP
   return out;
 }
 
-/** Merge patch (RFC 7386) turning `live` into `next` for `spec.clusterScheduling`, or `undefined` when they are equal. */
+/**
+ * Merge patch (RFC 7386) turning `live` into `next` for `spec.clusterScheduling`, or `undefined` when they are equal.
+ *
+ * @param live the stored `spec.clusterScheduling` (`undefined` when absent).
+ * @param next the one to write.
+ */
 export function schedulingPatch(live: ClusterScheduling | undefined, next: ClusterScheduling): Record<string, unknown> | undefined {
   const placement: Record<string, unknown> = {};
   const lp = live?.placement ?? {};
@@ -284,7 +298,11 @@ export function schedulingPatch(live: ClusterScheduling | undefined, next: Clust
 
 const VERB: Record<ClusterChange, string> = { add: "add", update: "update", resume: "finish", none: "unchanged", remove: "remove" };
 
-/** One wave as text: `add member1, member2; update member3`. */
+/**
+ * One wave as text: `add member1, member2; update member3`.
+ *
+ * @param w the wave.
+ */
 export function describeWave(w: RolloutWave): string {
   const groups = new Map<ClusterChange, string[]>();
   for (const c of w.clusters) groups.set(w.changes[c], [...(groups.get(w.changes[c]) ?? []), c]);
@@ -295,6 +313,8 @@ export function describeWave(w: RolloutWave): string {
  * Lines for preview and progress: a header, then one line per wave, e.g.
  * `rollout of whizard-monitoring: 3 waves, 60 s pause between waves` /
  * `  wave 1/3: add member1, member2` / `  wave 3/3: remove member6 (done: skipped)`.
+ *
+ * @param plan the rollout plan (see {@link planRollout}).
  */
 export function describeRollout(plan: RolloutPlan): string[] {
   const n = plan.waves.length;

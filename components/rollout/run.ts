@@ -198,6 +198,8 @@ function failureMessage(plan: RolloutPlan, wave: RolloutWave, e: Error, done: st
  * const r = await runRollout({ api, planName: "whizard-monitoring", expected, timeoutMs: 900_000,
  *   rollout: { rollout: { batchSize: 2 }, desired: plan.spec.clusterScheduling, targets: ["m1", "m2", "m3"] },
  *   onProgress: console.log });
+ *
+ * @param o the plan name, expectation, rollout, deadline per wave and progress sink.
  */
 export async function runRollout(o: RunRolloutOptions): Promise<RolloutResult> {
   const clock = o.clock ?? systemClock;
