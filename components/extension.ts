@@ -74,8 +74,65 @@ export interface RolloutArgs {
   pauseSeconds?: number;
 }
 
+/**
+ * Where the facts about a KubeSphere host come from, and how long to wait: the arguments
+ * `KubeSphereExtension` and `KubeSphereExtensionSet` share.
+ */
+export interface HostArgs {
+  /**
+   * Kubeconfig YAML for preview-time reads and readiness (treat as a secret; it never reaches
+   * state, outputs or logs). Defaults to the standard loading rules (`KUBECONFIG`, `~/.kube/config`).
+   * It must point at the same cluster as the Kubernetes provider of this component.
+   */
+  kubeconfig?: pulumi.Input<string>;
+  /** Kubeconfig context to use. Defaults to the current context. */
+  context?: pulumi.Input<string>;
+  /**
+   * Offline catalog: YAML files or directories of KubeSphere objects (ExtensionVersions, Extensions,
+   * Repository, Clusters, ...) and/or an extensions-museum `index.yaml` (with its chart archives
+   * beside it). When set, nothing is read from the cluster at preview.
+   */
+  catalogPaths?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Offline catalog only: extensions already installed, `name -> version`. */
+  installedExtensions?: pulumi.Input<{ [name: string]: pulumi.Input<string> }>;
+  /** Offline catalog only: cluster names known to the host. Defaults to `["host"]`. */
+  clusterNames?: pulumi.Input<pulumi.Input<string>[]>;
+  /** KubeSphere version of the host, e.g. `v4.1.3`; overrides discovery (required offline when constraints exist). */
+  ksVersion?: pulumi.Input<string>;
+  /** Kubernetes version of the host, e.g. `v1.30.4`; overrides discovery. */
+  kubeVersion?: pulumi.Input<string>;
+  /**
+   * Seconds to wait for the extension to be installed. Defaults to the `customTimeouts` option
+   * (create/update), else 900 (Helm's own timeout is 10 minutes, plus chart download).
+   */
+  timeoutSeconds?: pulumi.Input<number>;
+  /**
+   * Seconds to wait for the uninstall when the extension is removed (or on `pulumi destroy`); the
+   * component deletes the InstallPlan itself and reports `UninstallFailed` with the uninstall Job's
+   * log, or a deletion that can never finish (its ExtensionVersion is gone). Defaults to 900.
+   */
+  deleteTimeoutSeconds?: pulumi.Input<number>;
+  /**
+   * On removal, add `kubesphere.io/force-delete` first: KubeSphere then uninstalls the host release
+   * without hooks (the documented escape hatch for a stuck uninstall). Defaults to `false`.
+   */
+  forceDeleteOnDestroy?: pulumi.Input<boolean>;
+  /**
+   * On removal, uninstall even though other installed extensions still require this one (they
+   * will break). Defaults to `false`: the removal is refused and the dependents are named.
+   */
+  removeWithDependents?: pulumi.Input<boolean>;
+  /**
+   * Offline chart source for config checks: a directory of chart archives (`<name>-<version>.tgz`),
+   * e.g. next to `catalogPaths`. Live previews read the charts from the cluster.
+   */
+  chartsPath?: pulumi.Input<string>;
+  /** Treat config findings against the chart (unknown keys, type mismatches) as errors. Defaults to `false` (warnings). */
+  strictConfig?: pulumi.Input<boolean>;
+}
+
 /** Arguments of `KubeSphereExtension`. */
-export interface KubeSphereExtensionArgs {
+export interface KubeSphereExtensionArgs extends HostArgs {
   /** Extension name, e.g. `devops` (a DNS-1123 name). The InstallPlan is named after it. */
   name: pulumi.Input<string>;
   /**
@@ -102,61 +159,11 @@ export interface KubeSphereExtensionArgs {
    */
   retry?: pulumi.Input<number>;
   /**
-   * Kubeconfig YAML for preview-time reads and readiness (treat as a secret; it never reaches
-   * state, outputs or logs). Defaults to the standard loading rules (`KUBECONFIG`, `~/.kube/config`).
-   * It must point at the same cluster as the Kubernetes provider of this component.
-   */
-  kubeconfig?: pulumi.Input<string>;
-  /** Kubeconfig context to use. Defaults to the current context. */
-  context?: pulumi.Input<string>;
-  /**
-   * Offline catalog: YAML files or directories of KubeSphere objects (ExtensionVersions, Extensions,
-   * Repository, Clusters, ...) and/or an extensions-museum `index.yaml` (with its chart archives
-   * beside it). When set, nothing is read from the cluster at preview.
-   */
-  catalogPaths?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Offline catalog only: extensions already installed, `name -> version`. */
-  installedExtensions?: pulumi.Input<{ [name: string]: pulumi.Input<string> }>;
-  /** Offline catalog only: cluster names known to the host. Defaults to `["host"]`. */
-  clusterNames?: pulumi.Input<pulumi.Input<string>[]>;
-  /** KubeSphere version of the host, e.g. `v4.1.3`; overrides discovery (required offline when constraints exist). */
-  ksVersion?: pulumi.Input<string>;
-  /** Kubernetes version of the host, e.g. `v1.30.4`; overrides discovery. */
-  kubeVersion?: pulumi.Input<string>;
-  /**
-   * Seconds to wait for the uninstall when the extension is removed (or on `pulumi destroy`); the
-   * component deletes the InstallPlan itself and reports `UninstallFailed` with the uninstall Job's
-   * log, or a deletion that can never finish (its ExtensionVersion is gone). Defaults to 900.
-   */
-  deleteTimeoutSeconds?: pulumi.Input<number>;
-  /**
-   * On removal, add `kubesphere.io/force-delete` first: KubeSphere then uninstalls the host release
-   * without hooks (the documented escape hatch for a stuck uninstall). Defaults to `false`.
-   */
-  forceDeleteOnDestroy?: pulumi.Input<boolean>;
-  /**
-   * Seconds to wait for the extension to be installed. Defaults to the `customTimeouts` option
-   * (create/update), else 900 (Helm's own timeout is 10 minutes, plus chart download).
-   */
-  timeoutSeconds?: pulumi.Input<number>;
-  /**
    * Take over an InstallPlan of this name that already exists but was not created by this stack
    * (installed from the console, or managed by another stack). Defaults to `false`: such a plan is
    * never adopted silently; preview fails and says how to adopt it (this flag, or `pulumi import`).
    */
   adopt?: pulumi.Input<boolean>;
-  /**
-   * On removal, uninstall even though other installed extensions still require this one (they
-   * will break). Defaults to `false`: the removal is refused and the dependents are named.
-   */
-  removeWithDependents?: pulumi.Input<boolean>;
-  /**
-   * Offline chart source for config checks: a directory of chart archives (`<name>-<version>.tgz`),
-   * e.g. next to `catalogPaths`. Live previews read the charts from the cluster.
-   */
-  chartsPath?: pulumi.Input<string>;
-  /** Treat config findings against the chart (unknown keys, type mismatches) as errors. Defaults to `false` (warnings). */
-  strictConfig?: pulumi.Input<boolean>;
   /**
    * Apply placement and per-cluster override changes one wave of member clusters at a time: a wave
    * starts only when every cluster of the previous one is Installed with its expected config; the

@@ -10,7 +10,7 @@ import { componentError } from "./componentError";
 import { COMMON_ARG_KEYS, ComponentResolution, resolveForComponent } from "./componentResolution";
 import { declaredInDependsOn, flatten, settled } from "./declaredDependencies";
 import {
-  ClusterSchedulingArgs, RolloutArgs, FailedSet, KubeSphereExtension, KubeSphereExtensionOptions, READINESS_HOST, SET_MEMBER, SetMemberResolution,
+  ClusterSchedulingArgs, HostArgs, RolloutArgs, FailedSet, KubeSphereExtension, KubeSphereExtensionOptions, READINESS_HOST, SET_MEMBER, SetMemberResolution,
 } from "./extension";
 import type { ReadinessHost } from "./memberResources";
 import { EXTENSION_SET_TYPE } from "./tokens";
@@ -49,36 +49,10 @@ export interface ExtensionEntryArgs {
   rollout?: pulumi.Input<RolloutArgs>;
 }
 
-/** Arguments of `KubeSphereExtensionSet`. */
-export interface KubeSphereExtensionSetArgs {
+/** Arguments of `KubeSphereExtensionSet`: the members, and the host arguments they share. */
+export interface KubeSphereExtensionSetArgs extends HostArgs {
   /** The extensions; names must be unique. */
   extensions: ExtensionEntryArgs[];
-  /** Kubeconfig text (secret) for reads and readiness; defaults to the standard loading rules. */
-  kubeconfig?: pulumi.Input<string>;
-  /** Kubeconfig context. */
-  context?: pulumi.Input<string>;
-  /** Offline catalog files/directories (see `KubeSphereExtensionArgs.catalogPaths`). */
-  catalogPaths?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Offline catalog only: extensions already installed, `name -> version`. */
-  installedExtensions?: pulumi.Input<{ [name: string]: pulumi.Input<string> }>;
-  /** Offline catalog only: cluster names known to the host. Defaults to `["host"]`. */
-  clusterNames?: pulumi.Input<pulumi.Input<string>[]>;
-  /** KubeSphere version override. */
-  ksVersion?: pulumi.Input<string>;
-  /** Kubernetes version override. */
-  kubeVersion?: pulumi.Input<string>;
-  /** Seconds to wait for each extension. */
-  timeoutSeconds?: pulumi.Input<number>;
-  /** Seconds to wait for each uninstall. */
-  deleteTimeoutSeconds?: pulumi.Input<number>;
-  /** On removal, add `kubesphere.io/force-delete` first. */
-  forceDeleteOnDestroy?: pulumi.Input<boolean>;
-  /** On removal, uninstall even though other installed extensions require the removed one. */
-  removeWithDependents?: pulumi.Input<boolean>;
-  /** Offline chart archives for config checks (see `KubeSphereExtensionArgs.chartsPath`). */
-  chartsPath?: pulumi.Input<string>;
-  /** Treat config findings against the chart as errors. */
-  strictConfig?: pulumi.Input<boolean>;
 }
 
 function omitRollout(entry: Record<string, unknown>): Record<string, unknown> {

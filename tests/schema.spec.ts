@@ -21,7 +21,8 @@ function declaredApi(): { inputs: string[]; required: string[]; outputs: string[
   const required: string[] = [];
   const outputs: string[] = [];
   source.forEachChild((n) => {
-    if (ts.isInterfaceDeclaration(n) && n.name.text === "KubeSphereExtensionArgs") {
+    // KubeSphereExtensionArgs extends HostArgs: the schema has the members of both.
+    if (ts.isInterfaceDeclaration(n) && (n.name.text === "KubeSphereExtensionArgs" || n.name.text === "HostArgs")) {
       for (const m of n.members) {
         if (!ts.isPropertySignature(m)) continue;
         inputs.push(m.name.getText(source));

@@ -10,39 +10,14 @@
  * resource (`readiness/dynamicReadiness.ts` and `readiness/providerRuntime.ts`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ExpectedInstallPlan } from "../readiness/assess";
+import type { InstallPlanReadinessArgs } from "../readiness/dynamicReadiness";
 
 /** Type token of the readiness custom resource served by the package's provider. */
 export { READINESS_RESOURCE_TYPE } from "../tokens";
 import { READINESS_RESOURCE_TYPE } from "../tokens";
 
-/** Arguments of {@link InstallPlanReadinessResource} (the same as the dynamic resource's). */
-export interface InstallPlanReadinessResourceArgs {
-  /** `metadata.name` of the InstallPlan to await. */
-  planName: pulumi.Input<string>;
-  /** What the plan must show once the controller has acted on the applied spec. */
-  expected: pulumi.Input<ExpectedInstallPlan>;
-  /** Kubeconfig YAML of the host cluster (stored only as a secret). */
-  kubeconfig?: pulumi.Input<string>;
-  /** Kubeconfig context. */
-  context?: pulumi.Input<string>;
-  /** Seconds to wait for readiness. */
-  timeoutSeconds: pulumi.Input<number>;
-  /** Seconds to wait for the uninstall on removal. */
-  deleteTimeoutSeconds?: pulumi.Input<number>;
-  /** Add `kubesphere.io/force-delete` before deleting. */
-  forceDeleteOnDestroy?: pulumi.Input<boolean>;
-  /** Remove even though other installed extensions require this one. */
-  removeWithDependents?: pulumi.Input<boolean>;
-  /** The component's `retry`, for the advice in failure messages. */
-  retry?: pulumi.Input<number>;
-  /** A staged rollout to run before the wait (components/rollout). */
-  rollout?: pulumi.Input<unknown>;
-  /** URN whose engine log receives the progress lines (the component's). */
-  logUrn?: pulumi.Input<string>;
-  /** Digest of the applied spec; any change re-runs the wait. */
-  specHash?: pulumi.Input<string>;
-}
+/** Arguments of {@link InstallPlanReadinessResource}: the same as the dynamic resource's. */
+export type InstallPlanReadinessResourceArgs = InstallPlanReadinessArgs;
 
 /** The readiness wait, served by the package's provider. */
 export class InstallPlanReadinessResource extends pulumi.CustomResource {
