@@ -44,7 +44,7 @@ export interface PodInfo {
   name: string;
   /** `status.phase`. */
   phase?: string;
-  /** `spec.nodeName` (where the clock that matters for §6.3 ticks). */
+  /** `spec.nodeName` (where the clock that matters for docs/kubesphere-behavior.md §6.3 ticks). */
   nodeName?: string;
   /** Container names, init containers first. */
   containers: string[];
@@ -54,7 +54,7 @@ export interface PodInfo {
 export interface LiveReads {
   /** The Job, or `undefined` when it does not exist (e.g. cleaned by its TTL). */
   job(namespace: string, name: string): Promise<JobInfo | undefined>;
-  /** Pods labelled `job-name=<job>` (BEHAVIOR §2.10: the pod template sets no labels of its own). */
+  /** Pods labelled `job-name=<job>` (docs/kubesphere-behavior.md §2.10: the pod template sets no labels of its own). */
   podsOfJob(namespace: string, job: string): Promise<PodInfo[]>;
   /** The last `tailLines` lines of a container's log. */
   podLog(namespace: string, pod: string, container: string, tailLines: number): Promise<string>;

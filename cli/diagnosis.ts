@@ -27,7 +27,7 @@ export interface Finding {
   scope: string;
   /** One line. */
   title: string;
-  /** What the evidence is and why it matters (with the BEHAVIOR section). */
+  /** What the evidence is and why it matters (with the docs/kubesphere-behavior.md section). */
   detail: string;
   /** What to do, as concrete commands where possible. */
   hint?: string;
@@ -118,7 +118,7 @@ export interface Diagnosis {
     deletionTimestamp?: string;
     forceDelete: boolean;
   };
-  /** `status.conditions` as stored: `conditions[0]` is the newest (BEHAVIOR §2.2). */
+  /** `status.conditions` as stored: `conditions[0]` is the newest (docs/kubesphere-behavior.md §2.2). */
   conditions: Condition[];
   /** `status.stateHistory`, oldest first. */
   stateHistory: StateHistoryEntry[];
@@ -174,7 +174,7 @@ function scopeFindings(
       out.push({
         severity: "error", scope, title,
         detail: "conditions[0] (the newest condition) carries the cause. A failure inside the helm Job records the new " +
-          "version and configHash, so KubeSphere does not retry the same spec, ever (BEHAVIOR §6.4). There is no `Failed` " +
+          "version and configHash, so KubeSphere does not retry the same spec, ever (see docs/kubesphere-behavior.md §6.4). There is no `Failed` " +
           "state; InstallFailed/UpgradeFailed are the failure states.",
         hint: `${logsHint ? `${logsHint}; ` : ""}${retryHint}`,
       });
@@ -182,9 +182,9 @@ function scopeFindings(
       out.push({
         severity: "error", scope, title,
         detail: isHost
-          ? "The uninstall Job failed and the controller does not retry; the InstallPlan stays Terminating (BEHAVIOR §5 step 9)."
+          ? "The uninstall Job failed and the controller does not retry; the InstallPlan stays Terminating (see docs/kubesphere-behavior.md §5 step 9)."
           : "The agent uninstall failed. Agents are uninstalled before the host, so the deletion hangs; the force-delete " +
-            "annotation only covers the host release (BEHAVIOR §5).",
+            "annotation only covers the host release (see docs/kubesphere-behavior.md §5).",
         hint: isHost
           ? `kubectl annotate installplan ${planName} ${ANNOTATION_FORCE_DELETE}=true  (runs helm uninstall without hooks; ` +
             "resources the chart created outside Helm stay behind)"
@@ -193,7 +193,7 @@ function scopeFindings(
     } else if (jobName && evidence && !job) {
       out.push({
         severity: "error", scope, title,
-        detail: "A missing Job counts as \"no job\" for the controller (BEHAVIOR §2.4); only the Helm release decides now. " +
+        detail: "A missing Job counts as \"no job\" for the controller (see docs/kubesphere-behavior.md §2.4); only the Helm release decides now. " +
           "It may have been cleaned up by ttlSecondsAfterFinished or deleted by hand.",
         hint: `helm status ${s?.releaseName ?? input.name} -n ${s?.targetNamespace ?? "<ns>"}`,
       });
@@ -222,7 +222,7 @@ function scopeFindings(
       severity: "warning", scope, title: preJob ? `${state} before an executor Job was created: ${cond0(s)}` : title,
       detail: preJob
         ? "version/configHash still hold the previous values, so the controller keeps retrying by itself (chart " +
-          "download, missing Repository, RBAC or namespace setup failed, BEHAVIOR §6.4). It will not settle until the cause is fixed."
+          "download, missing Repository, RBAC or namespace setup failed, see docs/kubesphere-behavior.md §6.4). It will not settle until the cause is fixed."
         : "The controller has not acted on the applied spec yet.",
       hint: preJob ? "check the Repository named by the ExtensionVersion and ks-controller-manager's log" : undefined,
     });
@@ -238,7 +238,7 @@ function scopeFindings(
         out.push({
           severity: "warning", scope, title: `executor pod ${pending.name} is Pending`,
           detail: "Executor Jobs have no activeDeadlineSeconds: a pod that never schedules or never pulls its image leaves " +
-            `the plan ${state} for ever (BEHAVIOR §2.10).`,
+            `the plan ${state} for ever (see docs/kubesphere-behavior.md §2.10).`,
           hint: `kubectl describe pod -n ${s?.targetNamespace ?? "<ns>"} ${pending.name}`,
         });
       } else if (evidence.pods.length === 0) {
@@ -251,7 +251,7 @@ function scopeFindings(
     out.push({
       severity: "info", scope, title: "no status yet",
       detail: "The controller has not written a status: it is about to pick the plan up" +
-        (planName !== input.name ? `, or it never will be woken properly because the plan is not named after the extension (BEHAVIOR §6.1)` : "") + ".",
+        (planName !== input.name ? `, or it never will be woken properly because the plan is not named after the extension (see docs/kubesphere-behavior.md §6.1)` : "") + ".",
     });
   }
   return out;
@@ -290,14 +290,14 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     findings.push({
       severity: "warning", scope: "plan", title: `the InstallPlan is named ${plan.metadata.name}, not ${ext}`,
       detail: "The controller maps Job and Helm-release events to the plan named after the extension, so this plan is not " +
-        "woken when its Job finishes and can sit in Installing until the 10h resync (BEHAVIOR §6.1).",
+        "woken when its Job finishes and can sit in Installing until the 10h resync (see docs/kubesphere-behavior.md §6.1).",
       hint: `re-create it as InstallPlan ${ext}`,
     });
   }
   for (const other of input.otherPlans) {
     findings.push({
       severity: "error", scope: "plan", title: `InstallPlan ${other.metadata.name} also manages ${ext}`,
-      detail: "Two plans for one extension fight over the same Helm release and Extension status (BEHAVIOR §6.1).",
+      detail: "Two plans for one extension fight over the same Helm release and Extension status (see docs/kubesphere-behavior.md §6.1).",
       hint: `delete one of them (kubectl delete installplan ${other.metadata.name})`,
     });
   }
@@ -307,7 +307,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
       ? {
         severity: "error", scope: "plan", title: `ExtensionVersion ${ev} is missing, so the deletion hangs (Terminating for ever)`,
         detail: "The controller looks up the ExtensionVersion before anything else and returns silently when it is missing, " +
-          `so it never processes the deletion (BEHAVIOR §3.3, §5 step 2). ${versions}.`,
+          `so it never processes the deletion (see docs/kubesphere-behavior.md §3.3, §5 step 2). ${versions}.`,
         hint: "re-create the ExtensionVersion (re-sync its Repository) so the uninstall can run, or, accepting that the Helm " +
           `release stays behind: kubectl patch installplan ${plan.metadata.name} --type=merge -p '{"metadata":{"finalizers":null}}'`,
       }
@@ -315,7 +315,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
         severity: "error", scope: "plan", title: `ExtensionVersion ${ev} is missing: the plan is a silent no-op`,
         detail: "The controller ignores the plan: no status write, no condition, no requeue" +
           (st?.state === S.Installed ? `; the extension stays Installed on ${st.version ?? "the old version"}` : "") +
-          `. Creating the ExtensionVersion later does not re-trigger the plan either (BEHAVIOR §3.3). ${versions}.`,
+          `. Creating the ExtensionVersion later does not re-trigger the plan either (see docs/kubesphere-behavior.md §3.3). ${versions}.`,
         hint: `set the version to one that exists (kubesphere-ext versions ${ext}); if the version should exist, re-sync the ` +
           `Repository, then touch the plan (e.g. kubectl annotate installplan ${plan.metadata.name} kubesphere-ext.io/poke="$(date +%s)" --overwrite)`,
       });
@@ -362,16 +362,16 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     const missing = named.filter((c) => !known.includes(c));
     if (missing.length > 0) {
       findings.push({ severity: "warning", scope: "plan", title: `placement names cluster(s) that do not exist: ${missing.join(", ")}`,
-        detail: "The controller silently skips them (BEHAVIOR §2.9).", hint: `clusters that exist: ${known.join(", ") || "(none)"}` });
+        detail: "The controller silently skips them (see docs/kubesphere-behavior.md §2.9).", hint: `clusters that exist: ${known.join(", ") || "(none)"}` });
     }
     const unschedulable = named.filter((c) => known.includes(c) && !targets.includes(c));
     if (unschedulable.length > 0) {
       findings.push({ severity: "info", scope: "plan", title: `cluster(s) not schedulable now: ${unschedulable.join(", ")}`,
-        detail: "They get their agents only when they become Ready and schedulable (BEHAVIOR §2.9, §6.16)." });
+        detail: "They get their agents only when they become Ready and schedulable (see docs/kubesphere-behavior.md §2.9, §6.16)." });
     }
   }
   if (deleting) {
-    // Agents are uninstalled before the host; an unreachable member makes that step fail and retry for ever (§5 step 9).
+    // Agents are uninstalled before the host; an unreachable member makes that step fail and retry for ever (docs/kubesphere-behavior.md §5 step 9).
     const unreachable = Object.keys(entries).filter((c) => {
       const obj = input.clusters.find((x) => x.metadata.name === c);
       return obj !== undefined && !obj.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True");
@@ -380,14 +380,14 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
       findings.push({
         severity: "error", scope: "plan", title: `the agent uninstall waits on cluster(s) that are not Ready: ${unreachable.join(", ")}`,
         detail: "Agents are uninstalled before the host release; an unreachable member cluster makes that step fail and " +
-          "retry with backoff for ever, so the deletion does not finish (BEHAVIOR §5 steps 4 and 9).",
+          "retry with backoff for ever, so the deletion does not finish (see docs/kubesphere-behavior.md §5 steps 4 and 9).",
         hint: "bring the cluster back, or clean its agent release up by hand; the force-delete annotation only covers the host release",
       });
     }
   }
   if (deleting && plan.metadata.annotations?.[ANNOTATION_FORCE_DELETE] !== undefined) {
     findings.push({ severity: "info", scope: "host", title: "force-delete is set",
-      detail: "The host release is uninstalled without hooks once the agents are gone (BEHAVIOR §5 step 5)." });
+      detail: "The host release is uninstalled without hooks once the agents are gone (see docs/kubesphere-behavior.md §5 step 5)." });
   }
   if (input.offline) {
     findings.push({ severity: "info", scope: "plan", title: "offline: Jobs and logs were not read",

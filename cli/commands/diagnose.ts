@@ -1,6 +1,6 @@
 /**
  * `kubesphere-ext diagnose NAME`: gathers the InstallPlan, the Extension, the ExtensionVersion, the
- * Clusters, the executor Jobs, their pods and log tails (the runbook's kubectl commands, docs/readiness.md §7),
+ * Clusters, the executor Jobs, their pods and log tails (the kubectl commands of docs/troubleshooting.md and docs/kubesphere-behavior.md §7),
  * then prints the pure diagnosis of `cli/diagnosis.ts`.
  */
 import { versionsOf } from "../../components/catalog/catalog";

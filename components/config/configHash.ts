@@ -1,6 +1,6 @@
 /**
  * `configHash` as the InstallPlan controller computes it: FNV-1a 64-bit over the raw UTF-8 bytes,
- * rendered as 16 lower-case hex digits (BEHAVIOR §2.11, `pkg/utils/hashutil/hashutil.go`).
+ * rendered as 16 lower-case hex digits (docs/kubesphere-behavior.md §2.11, `pkg/utils/hashutil/hashutil.go`).
  */
 const FNV_OFFSET = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;

@@ -1,4 +1,4 @@
-/** Cluster facts as the InstallPlan controller sees them (BEHAVIOR §1.7, §2.9). Pure functions. */
+/** Cluster facts as the InstallPlan controller sees them (docs/kubesphere-behavior.md §1.7, §2.9). Pure functions. */
 import type { Cluster, LabelSelector } from "./types";
 import { LABEL_HOST_CLUSTER } from "./types";
 

@@ -2,7 +2,7 @@
  * TypeScript shapes of the KubeSphere 4.x objects this package reads and writes.
  *
  * They mirror `staging/src/kubesphere.io/api/core/v1alpha1/types.go` and
- * `cluster/v1alpha1/types.go` (see shared/kubesphere/BEHAVIOR.md §1); only the fields the package
+ * `cluster/v1alpha1/types.go` (see docs/kubesphere-behavior.md §1); only the fields the package
  * uses are typed, everything else passes through untouched.
  */
 
@@ -16,7 +16,7 @@ export const LABEL_EXTENSION_REF = "kubesphere.io/extension-ref";
 export const LABEL_REPOSITORY_REF = "kubesphere.io/repository-ref";
 /** Label that names an Extension's category. */
 export const LABEL_CATEGORY = "kubesphere.io/category";
-/** Annotation whose presence makes the controller force-uninstall the host release (BEHAVIOR §5). */
+/** Annotation whose presence makes the controller force-uninstall the host release (docs/kubesphere-behavior.md §5). */
 export const ANNOTATION_FORCE_DELETE = "kubesphere.io/force-delete";
 /** Finalizer the InstallPlan controller adds. */
 export const FINALIZER_INSTALLPLAN = "kubesphere.io/installplan-protection";
@@ -206,7 +206,7 @@ export interface Cluster {
   };
 }
 
-/** State strings the InstallPlan controller writes (BEHAVIOR §2.1). There is no `Failed`. */
+/** State strings the InstallPlan controller writes (docs/kubesphere-behavior.md §2.1). There is no `Failed`. */
 export const InstallPlanState = {
   Unknown: "",
   Preparing: "Preparing",

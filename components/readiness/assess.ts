@@ -3,7 +3,7 @@
  * `pkg/health` and kstatus: the watch/poll code only feeds observed objects in; every decision about
  * what the status *means* is made here, from data, so it can be tested from fixtures.
  *
- * The rules are docs/readiness.md ("Readiness recipe"):
+ * The rules are those of docs/readiness.md ("The rules"); § numbers refer to docs/kubesphere-behavior.md:
  *
  * 1. Deletion first (a plan being deleted will not become ready).
  * 2. "Is this status about my spec?": the stored spec must be the one we applied.
@@ -52,13 +52,13 @@ export function worst(statuses: Iterable<ReadinessStatus>): ReadinessStatus {
 export interface ExpectedClusterState {
   /**
    * Exact `configHash` the entry must reach. Omit both fields to expect the host hash (the rule for a
-   * cluster without an override, docs/kubesphere-behavior.md §2.11).
+   * cluster without an override, §2.11).
    */
   configHash?: string;
   /**
    * For a cluster with an override whose effective values changed: the entry's hash as snapshotted
    * before applying; the entry is current once its hash is non-empty and differs from this value
-   * (Appendix A — reproducing yaml.v3 output to compute the hash is impractical). Use `""` for a
+   * (readiness rule 5: reproducing yaml.v3 output to compute the hash is impractical). Use `""` for a
    * cluster that had no entry before (first install): any recorded hash is then new.
    * Ignored when `configHash` is given.
    */
@@ -67,7 +67,7 @@ export interface ExpectedClusterState {
 
 /** What the InstallPlan must show once the controller has acted on the applied spec. */
 export interface ExpectedInstallPlan {
-  /** `metadata.name` of the plan (by convention the extension name, BEHAVIOR §6.1). */
+  /** `metadata.name` of the plan (by convention the extension name, §6.1). */
   name: string;
   /** `spec.extension.version` that was applied; `status.version` must equal it. */
   version: string;
@@ -75,7 +75,7 @@ export interface ExpectedInstallPlan {
   configHash: string;
   /** `spec.enabled` that was applied; `(status.enabled ?? false)` must equal it. */
   enabled: boolean;
-  /** Schedulable target clusters (Appendix A: skip missing/unschedulable ones) and their expected hashes. */
+  /** Schedulable target clusters (readiness rule 5; missing/unschedulable ones are skipped, §2.9) and their expected hashes. */
   clusters?: Record<string, ExpectedClusterState>;
   /** Clusters that were targeted before and no longer are; ready once their entries are gone. */
   removedClusters?: string[];
@@ -178,14 +178,14 @@ export interface InstallPlanAssessment {
 
 const S = InstallPlanState;
 
-/** How the controller words failures it hits itself, before any Job exists (BEHAVIOR §2.2, §2.5). */
+/** How the controller words failures it hits itself, before any Job exists (§2.2, §2.5). */
 const CONTROLLER_FAILURE = /^failed to (install|upgrade) extension:/i;
 
 function stateOf(s: InstallationStatus | undefined): string {
   return s?.state ?? "";
 }
 
-/** `conditions[0].message`: the controller puts the newest condition first (BEHAVIOR §2.2). */
+/** `conditions[0].message`: the controller puts the newest condition first (§2.2). */
 export function latestConditionMessage(s: InstallationStatus | undefined): string {
   const c = s?.conditions?.[0];
   if (!c) return "(no condition recorded)";
@@ -203,10 +203,10 @@ function stallMessage(state: string, jobName: string, job: JobObservation, scope
   if (job.failed) {
     return `executor Job ${jobName} failed but the ${scope} is still ${state}: the controller did not map the ` +
       `Job's failure to the plan. It maps Job events to the InstallPlan named after the extension ` +
-      `(BEHAVIOR §6.1); check that metadata.name equals spec.extension.name`;
+      `(see docs/kubesphere-behavior.md §6.1); check that metadata.name equals spec.extension.name`;
   }
   return `executor Job ${jobName} completed but the ${scope} is still ${state}: this is the clock-skew stall ` +
-    `of BEHAVIOR §6.3. Helm's last_deployed comes from the Job pod's node clock; when that clock is behind the ` +
+    `of docs/kubesphere-behavior.md §6.3. Helm's last_deployed comes from the Job pod's node clock; when that clock is behind the ` +
     `ks-controller-manager's, the controller discards the success transition as "older than the last history ` +
     `entry" and the plan stays ${state} for ever. Fix time sync (NTP/chrony) on the node that ran the Job ` +
     `(kubectl get pods -n <targetNamespace> -l job-name=${jobName} -o wide), then re-trigger the install`;
@@ -274,7 +274,7 @@ function assessInstallation(
       if (job && !job.gone && !job.complete) {
         // §6.3, opposite skew: a later change's Preparing/Upgrading were discarded, so the status shows
         // Installed with the new version and hash while the new Job is still running.
-        return { ...base, status: "Progressing", waitingForJob: true, message: `status says Installed ${version}, but its executor Job ${jobName} has not completed yet (${job.failed ? "it failed; expecting UpgradeFailed shortly" : "still running"}); not trusting the status until it has (BEHAVIOR §6.3)` };
+        return { ...base, status: "Progressing", waitingForJob: true, message: `status says Installed ${version}, but its executor Job ${jobName} has not completed yet (${job.failed ? "it failed; expecting UpgradeFailed shortly" : "still running"}); not trusting the status until it has (see docs/kubesphere-behavior.md §6.3)` };
       }
       return { ...base, status: "Ready", message: `Installed ${version}` };
     }
@@ -315,7 +315,7 @@ function assessInstallation(
   }
 }
 
-/** The hash rule for cluster `c` (Appendix A: host hash without an override, snapshot rule with one). */
+/** The hash rule for cluster `c` (readiness rule 5: host hash without an override, snapshot rule with one). */
 function clusterHashRule(expected: ExpectedInstallPlan, c: string): HashRule {
   const e = expected.clusters?.[c] ?? {};
   if (e.configHash !== undefined) return { equals: e.configHash };
@@ -396,7 +396,7 @@ export function assessInstallPlan(
   if (hostResult.waitingForJob) host.waitingForJob = true;
   if (host.status === "Ready" && (st?.enabled ?? false) !== expected.enabled) {
     host.status = "Progressing";
-    host.message = `Installed ${expected.version}, waiting for the controller to copy spec.enabled=${String(expected.enabled)} to status.enabled (it does so right after Installed, BEHAVIOR §2.5)`;
+    host.message = `Installed ${expected.version}, waiting for the controller to copy spec.enabled=${String(expected.enabled)} to status.enabled (it does so right after Installed, see docs/kubesphere-behavior.md §2.5)`;
   }
 
   // Clusters.
@@ -409,7 +409,7 @@ export function assessInstallPlan(
         status: "Progressing", state: "",
         message: host.state === S.Installed
           ? "no agent entry yet: waiting for the controller to schedule the agent"
-          : "waiting for the host to be Installed (agents are scheduled only after it, BEHAVIOR §2.9)",
+          : "waiting for the host to be Installed (agents are scheduled only after it, see docs/kubesphere-behavior.md §2.9)",
       };
       continue;
     }
@@ -437,13 +437,13 @@ export function assessInstallPlan(
 export interface DeletionContext extends AssessContext {
   /**
    * Whether ExtensionVersion `<spec.extension.name>-<spec.extension.version>` exists. `false` means
-   * the controller ignores the plan and the deletion hangs for ever (docs/kubesphere-behavior.md §5 step 2).
+   * the controller ignores the plan and the deletion hangs for ever (§5 step 2).
    */
   extensionVersionExists?: boolean;
 }
 
 /**
- * Progress of deleting an InstallPlan: `Ready` once it is gone (docs/kubesphere-behavior.md §5). `Failed` for
+ * Progress of deleting an InstallPlan: `Ready` once it is gone (§5). `Failed` for
  * `UninstallFailed` (host or a cluster agent), `Stalled` when the ExtensionVersion is missing so the
  * controller will never process the deletion.
  */
@@ -468,7 +468,7 @@ export function assessInstallPlanDeletion(observed: InstallPlan | undefined, ctx
   if (ctx.extensionVersionExists === false) {
     const host = hostOf("Stalled",
       `ExtensionVersion ${ev} does not exist, so the InstallPlan controller ignores this plan and its deletion hangs ` +
-      `for ever (BEHAVIOR §5 step 2). Re-create the ExtensionVersion (e.g. re-sync its Repository) so the uninstall can run, ` +
+      `for ever (see docs/kubesphere-behavior.md §5 step 2). Re-create the ExtensionVersion (e.g. re-sync its Repository) so the uninstall can run, ` +
       `or, accepting that the Helm release stays behind, remove the finalizer: ` +
       `kubectl patch installplan ${name} --type=merge -p '{"metadata":{"finalizers":null}}'`);
     return combine(name, host, {});

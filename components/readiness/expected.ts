@@ -3,7 +3,7 @@
  * "The rules": the host hash is FNV-1a 64 of the stored `spec.config`; a target cluster without an
  * override expects the host hash; a cluster with an override uses the snapshot rule (its hash before
  * applying, and whether its effective values change, decided by deep-comparing the merged values
- * the way the controller merges them, §2.11); clusters that stop being placed must lose their entry.
+ * the way the controller merges them, docs/kubesphere-behavior.md §2.11); clusters that stop being placed must lose their entry.
  * Pure: the caller passes the live plan it read before applying.
  */
 import * as YAML from "yaml";

@@ -55,7 +55,7 @@ export interface FailureReport {
   cluster?: string;
   /** Executor Job of the failed scope. */
   jobName?: string;
-  /** Namespace of the Job (`status.targetNamespace` of the host; agent Jobs run there too, §6.17). */
+  /** Namespace of the Job (`status.targetNamespace` of the host; agent Jobs run there too, docs/kubesphere-behavior.md §6.17). */
   jobNamespace?: string;
   /** Log tails of the Job's pod. */
   logs?: ContainerLog[];
@@ -110,7 +110,7 @@ export interface TimeoutReport {
 
 /**
  * Timeout text: the last state seen, the most likely reason for that state, and the commands to run.
- * The hints follow docs/readiness.md §3.3 (missing ExtensionVersion = silent no-op), §2.10 (a pod that never
+ * The hints follow docs/kubesphere-behavior.md §3.3 (missing ExtensionVersion = silent no-op), §2.10 (a pod that never
  * starts leaves the plan Installing for ever), §2.9 (agents wait for the host and for schedulable
  * clusters) and §5 (deletion hangs).
  */
@@ -124,9 +124,9 @@ export function formatTimeout(r: TimeoutReport): string {
   if (r.extensionVersionExists === false && ev) {
     hints.push(r.goal === "ready"
       ? `ExtensionVersion ${ev} does not exist. The controller silently ignores a plan whose ExtensionVersion is missing ` +
-        `(no status, no condition, no retry; BEHAVIOR §3.3). Check the version and the Repository sync: kubectl get extensionversions -l kubesphere.io/extension-ref=${r.extension!.name}. ` +
+        `(no status, no condition, no retry; see docs/kubesphere-behavior.md §3.3). Check the version and the Repository sync: kubectl get extensionversions -l kubesphere.io/extension-ref=${r.extension!.name}. ` +
         `Creating it later does not wake the plan: touch the plan (e.g. set retry) after it appears`
-      : `ExtensionVersion ${ev} does not exist, so the controller ignores the plan and the deletion hangs (BEHAVIOR §5 step 2)`);
+      : `ExtensionVersion ${ev} does not exist, so the controller ignores the plan and the deletion hangs (see docs/kubesphere-behavior.md §5 step 2)`);
   }
   if (last?.preJobFailure) hints.push(`the controller keeps failing before creating a Job: ${last.preJobFailure}`);
   const state = last?.hostState ?? "";
@@ -141,7 +141,7 @@ export function formatTimeout(r: TimeoutReport): string {
     } else if (state === "Preparing") {
       hints.push(`stuck in Preparing: chart download, Repository or RBAC setup; kubectl get installplan ${r.planName} -o jsonpath='{.status.conditions}' ; kubectl -n kubesphere-system logs deploy/ks-controller-manager --tail=100`);
     } else if ((state === "Installing" || state === "Upgrading") && last.host.jobName) {
-      hints.push(`the executor Job is still running. A pod that cannot be scheduled or pull its image leaves the plan ${state} for ever (the Job has no deadline, BEHAVIOR §2.10)`);
+      hints.push(`the executor Job is still running. A pod that cannot be scheduled or pull its image leaves the plan ${state} for ever (the Job has no deadline, see docs/kubesphere-behavior.md §2.10)`);
       if (r.targetNamespace) hints.push(...jobCommands(r.targetNamespace, last.host.jobName));
     }
     for (const [c, cr] of Object.entries(last?.clusters ?? {})) {

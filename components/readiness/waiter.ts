@@ -86,8 +86,8 @@ export interface WaitForInstallPlanOptions extends CommonWaitOptions {
   /** What the plan must show (see `ExpectedInstallPlan`). */
   expected: ExpectedInstallPlan;
   /**
-   * Before accepting `Installed`, check that the executor Jobs completed (Appendix A "extra
-   * safety", against the early-Installed skew of docs/kubesphere-behavior.md §6.3), and watch in-progress Jobs for
+   * Before accepting `Installed`, check that the executor Jobs completed (docs/readiness.md rule 4,
+   * against the early-Installed skew of docs/kubesphere-behavior.md §6.3), and watch in-progress Jobs for
    * the clock-skew stall. Needs read access to Jobs; a Job that cannot be read is ignored.
    * Defaults to true.
    */
@@ -347,7 +347,7 @@ async function problemError(
  *
  * * {@link InstallPlanFailedError} as soon as the install/upgrade of this spec failed (host or any
  *   cluster), carrying the condition message, the Job and its pod's log tail, and how to retry;
- * * {@link InstallPlanStalledError} when the plan cannot progress (e.g. clock skew, §6.3);
+ * * {@link InstallPlanStalledError} when the plan cannot progress (e.g. clock skew, docs/kubesphere-behavior.md §6.3);
  * * {@link InstallPlanTimeoutError} after `timeoutMs`, naming the last state and what to check;
  * * {@link InstallPlanChangedError} at the first event showing that someone else deleted or
  *   re-created the plan (uid change) or changed its spec (version, config, enabled);

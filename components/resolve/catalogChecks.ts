@@ -302,7 +302,7 @@ export function checkAgainstCatalog(snap: CatalogSnapshot, checked: CheckedReque
       : existingScheduling.placement?.clusterSelector ? `clusterSelector ${JSON.stringify(existingScheduling.placement.clusterSelector)}` : "its placement";
     problems.push(`clusterScheduling is not set, but the existing InstallPlan ${JSON.stringify(name)} places agents by ${placed}: ` +
       "removing clusterScheduling does NOT uninstall them (the controller syncs member clusters only while it is set, " +
-      `BEHAVIOR §2.7, §2.9), so they would stay behind unmanaged. Keep clusterScheduling, or set ${at("clusterScheduling")}: ` +
+      `see docs/kubesphere-behavior.md §2.7, §2.9), so they would stay behind unmanaged. Keep clusterScheduling, or set ${at("clusterScheduling")}: ` +
       "{ clusters: [], allowNoClusters: true } to uninstall every agent");
   }
   if (existingPlan && ctx.stack) {
@@ -348,7 +348,7 @@ function checkPlacement(snap: CatalogSnapshot, checked: CheckedRequest, ctx: Cat
     problems.push(`${csAt} names cluster(s) that do not exist: ${quoteList(unknown)} (the controller silently skips them); ` +
       `clusters that exist: ${known.join(", ") || "(none)"}`);
   }
-  // The clusters the placement selects, schedulable or not (as the controller picks them, §2.9).
+  // The clusters the placement selects, schedulable or not (as the controller picks them, docs/kubesphere-behavior.md §2.9).
   let selected: string[];
   let placementText: string;
   if (cs.clusters && cs.clusters.length > 0) {

@@ -20,7 +20,7 @@ export interface InstallPlanParts {
 
 /**
  * Builds the InstallPlan: named after the extension (the controller maps Job and release events to
- * a plan of that name, BEHAVIOR §6.1), `enabled` always sent, `placement` always present when
+ * a plan of that name, docs/kubesphere-behavior.md §6.1), `enabled` always sent, `placement` always present when
  * `clusterScheduling` is (the controller dereferences it without a nil check, §2.9).
  */
 export function buildInstallPlan(p: InstallPlanParts): InstallPlan {

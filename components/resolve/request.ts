@@ -42,7 +42,7 @@ export interface ExtensionRequest {
   allowDowngrade?: boolean;
   /**
    * Retry counter. KubeSphere never retries a failed install when the same spec is applied again
-   * (BEHAVIOR §6.4); a positive number appends the comment line `# kubesphere-ext.io/retry: <n>` to
+   * (docs/kubesphere-behavior.md §6.4); a positive number appends the comment line `# kubesphere-ext.io/retry: <n>` to
    * the config, which changes the configHash (not the values), so the controller runs the install again.
    */
   retry?: number;

@@ -85,7 +85,7 @@ export function checkRequest(raw: unknown, path?: string): CheckedRequest {
     }
   }
   if (out.upgradeStrategy === "Automatic") {
-    warnings.push('upgradeStrategy "Automatic" has no effect: no KubeSphere code reads it (BEHAVIOR §6.6); versions change only when you change `version`');
+    warnings.push('upgradeStrategy "Automatic" has no effect: no KubeSphere code reads it (see docs/kubesphere-behavior.md §6.6); versions change only when you change `version`');
   }
 
   // --- values ------------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ export function checkRequest(raw: unknown, path?: string): CheckedRequest {
     }
     if (cs.clusterSelector !== undefined) problems.push(...labelSelectorProblems(cs.clusterSelector, `${csAt}.clusterSelector`));
     if ((cs.clusters?.length ?? 0) > 0 && cs.clusterSelector !== undefined) {
-      // The controller takes the names and silently ignores the selector (BEHAVIOR §2.9).
+      // The controller takes the names and silently ignores the selector (docs/kubesphere-behavior.md §2.9).
       problems.push(`${csAt} gives both clusters and clusterSelector; the controller would use clusters and silently ignore ` +
         "the selector. Give one of them");
     }

@@ -1,7 +1,7 @@
 /**
  * Preview-time resolution: catalog + request → the exact InstallPlan to write, or every problem
  * found. The KubeSphere controller enforces none of this (a missing version is a silent no-op,
- * ksVersion/kubeVersion and dependencies are advisory — BEHAVIOR §3), so this is where users learn
+ * ksVersion/kubeVersion and dependencies are advisory — docs/kubesphere-behavior.md §3), so this is where users learn
  * about it, before anything touches the cluster.
  *
  * The work is split by concern: `input.ts` (runtime types), `requestChecks.ts` (everything that needs

@@ -12,7 +12,7 @@
  *   that names it; with `batchSize`, in batches of that size over the live placement's order, last
  *   batch first.
  * * A wave is done when every cluster in it shows its expected state; done waves are skipped.
- * * Only `spec.clusterScheduling` is staged: version and config are one per InstallPlan (BEHAVIOR §2.9).
+ * * Only `spec.clusterScheduling` is staged: version and config are one per InstallPlan (docs/kubesphere-behavior.md §2.9).
  */
 import type { ClusterScheduling, InstallPlan } from "../kubesphere/types";
 import { assessInstallPlan, type ExpectedInstallPlan } from "../readiness/assess";

@@ -176,7 +176,7 @@ function waveStates(wave: RolloutWave, e: Error): string {
 function failureMessage(plan: RolloutPlan, wave: RolloutWave, e: Error, done: string[], neverTouched: string[]): string {
   const n = plan.waves.length;
   const cluster = wave.kind === "apply" && e instanceof InstallPlanFailedError ? e.cluster : undefined;
-  // KubeSphere re-runs a failed agent only when its effective config changes (BEHAVIOR §2.5, §2.11).
+  // KubeSphere re-runs a failed agent only when its effective config changes (docs/kubesphere-behavior.md §2.5, §2.11).
   const agentFix = cluster !== undefined
     ? `\nTo re-run only this agent: fix the cause, then change the override of ${cluster} in clusterScheduling.overrides ` +
       `(\`retry\` changes the host config, so the host and every placed agent run again).`

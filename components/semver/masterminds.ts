@@ -5,7 +5,7 @@
  *
  * KubeSphere computes `Extension.status.recommendedVersion` with
  * `semver.NewConstraint(c).Check(semver.NewVersion(v))` over `ExtensionVersion.spec.ksVersion` /
- * `kubeVersion` (BEHAVIOR.md §3.4), and Helm checks `Chart.yaml` `kubeVersion` with the same library. Its
+ * `kubeVersion` (docs/kubesphere-behavior.md §3.4), and Helm checks `Chart.yaml` `kubeVersion` with the same library. Its
  * rules differ from npm's `semver`:
  *
  * - `,` and whitespace both mean AND; `||` means OR;
@@ -690,7 +690,7 @@ export function parseConstraint(text: string): Constraint {
 
 /**
  * Whether `version` satisfies `constraint`, exactly as KubeSphere's recommendedVersion matching decides
- * (BEHAVIOR.md §3.4): an **empty** constraint matches; a constraint that does not parse counts as **not
+ * (docs/kubesphere-behavior.md §3.4): an **empty** constraint matches; a constraint that does not parse counts as **not
  * matched**; otherwise Masterminds `Check`. A version that does not parse also gives `false`.
  *
  * @param constraint e.g. `>=4.1.0-0`

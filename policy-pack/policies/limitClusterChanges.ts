@@ -68,7 +68,7 @@ function waveViolations(waves: string[][], changed: string[], max: number): stri
  * The previous placement is the `previousClusters` output of the owning `KubeSphereExtension`
  * (absent: no plan existed, so every placed cluster is new). Hand-written plans are not checked.
  * The policy also flags removing `clusterScheduling` altogether while clusters were placed: KubeSphere
- * then leaves every agent installed (BEHAVIOR §2.7, §6.12).
+ * then leaves every agent installed (docs/kubesphere-behavior.md §2.7, §6.12).
  *
  * @severity high
  */

@@ -62,7 +62,7 @@ function installedInCluster(plan: PolicyResource, reportViolation: ReportViolati
  *
  * Required dependencies come from the `kubesphere-ext.io/required-dependencies` annotation (the
  * resolved ExtensionVersion's `externalDependencies` with `required: true`) plus
- * `additionalDependencies`. KubeSphere itself does not enforce them (BEHAVIOR §3.5): the dependant
+ * `additionalDependencies`. KubeSphere itself does not enforce them (docs/kubesphere-behavior.md §3.5): the dependant
  * installs, then fails at run time.
  *
  * @severity high

@@ -7,8 +7,8 @@ import { isInstallPlan, PACK_TAGS, planProps, show, subject } from "../lib/insta
  * ranges such as `^1.1`, no wildcards, no `v` prefix, not empty.
  *
  * The InstallPlan controller looks up the ExtensionVersion named `<extension>-<version>` literally
- * (BEHAVIOR §1.3). A range or tag names no object, and a plan whose ExtensionVersion is missing is
- * silently ignored: no status, no error, no retry (BEHAVIOR §3.3).
+ * (docs/kubesphere-behavior.md §1.3). A range or tag names no object, and a plan whose ExtensionVersion is missing is
+ * silently ignored: no status, no error, no retry (docs/kubesphere-behavior.md §3.3).
  *
  * @severity high
  */

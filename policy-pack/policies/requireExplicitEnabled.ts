@@ -6,7 +6,7 @@ import { isInstallPlan, PACK_TAGS, planProps, show, subject } from "../lib/insta
  *
  * The CRD requires the field, but the API server says so only when the plan is applied, long after
  * preview. Its meaning also surprises: `enabled: false` still installs the Helm chart and only
- * disables the extension's UI and API objects (BEHAVIOR §2.8), so the intent should be stated.
+ * disables the extension's UI and API objects (docs/kubesphere-behavior.md §2.8), so the intent should be stated.
  *
  * @severity medium
  */

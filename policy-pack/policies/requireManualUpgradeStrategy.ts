@@ -18,7 +18,7 @@ const MANUAL = "Manual";
 /**
  * Requires `spec.upgradeStrategy` to be `Manual` (or absent, which the CRD defaults to `Manual`).
  *
- * KubeSphere 4.x never reads `upgradeStrategy` (BEHAVIOR §6.6): `Automatic` upgrades nothing, yet it
+ * KubeSphere 4.x never reads `upgradeStrategy` (docs/kubesphere-behavior.md §6.6): `Automatic` upgrades nothing, yet it
  * tells a reader that versions move by themselves, while in a Pulumi-managed stack only a change to
  * the program moves them. `Manual` states what actually happens.
  *

@@ -5,7 +5,7 @@ import { isInstallPlan, PACK_TAGS, planProps, show, subject } from "../lib/insta
  * Requires `metadata.name` to equal `spec.extension.name`.
  *
  * Nothing in KubeSphere enforces the convention, but the InstallPlan controller maps Job and Helm
- * release events to the plan *named after the extension* (BEHAVIOR §6.1). A plan with another name is
+ * release events to the plan *named after the extension* (docs/kubesphere-behavior.md §6.1). A plan with another name is
  * not woken when its Job finishes and can sit in `Installing` until the 10-hour resync; two plans for
  * one extension fight over one release.
  *

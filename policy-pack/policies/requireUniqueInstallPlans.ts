@@ -28,7 +28,7 @@ function collision(a: PolicyResource, b: PolicyResource): string | undefined {
 /**
  * Forbids two InstallPlans in one stack for the same extension (`spec.extension.name`) or with the
  * same `metadata.name`. InstallPlans are cluster-scoped, so two of them fight over one Helm release and
- * one Extension status (BEHAVIOR §6.1), or one overwrites the other; typical causes are one extension
+ * one Extension status (docs/kubesphere-behavior.md §6.1), or one overwrites the other; typical causes are one extension
  * declared twice, or declared once per provider when two providers point at the same cluster.
  *
  * @severity critical

@@ -20,7 +20,7 @@ function valuesProblem(value: unknown): string | undefined {
  * Requires `spec.config` and every `spec.clusterScheduling.overrides` value to be one YAML mapping of
  * Helm values.
  *
- * The admission webhook rejects text that does not parse (BEHAVIOR §3.1), but only at apply time and
+ * The admission webhook rejects text that does not parse (docs/kubesphere-behavior.md §3.1), but only at apply time and
  * with a terse message; a YAML scalar, list or second document passes the webhook and then breaks the
  * Helm Job. This policy reports the line and column at preview.
  *

@@ -26,10 +26,10 @@ const DEFAULTS: ClusterSchedulingConfig = { requireInstallationMode: false };
  * Checks `spec.clusterScheduling`:
  *
  * - only ExtensionVersions whose `installationMode` is `Multicluster` may have it. The controller never
- *   reads the mode (BEHAVIOR §2.9, §3.6) and would install an empty `<ext>-agent` release on every
+ *   reads the mode (docs/kubesphere-behavior.md §2.9, §3.6) and would install an empty `<ext>-agent` release on every
  *   listed cluster of a `HostOnly` extension. The mode comes from the annotation
  *   `kubesphere-ext.io/installation-mode` that `KubeSphereExtension` writes;
- * - `placement` must be set: the controller dereferences it without a nil check (BEHAVIOR §2.9);
+ * - `placement` must be set: the controller dereferences it without a nil check (docs/kubesphere-behavior.md §2.9);
  * - every key of `overrides` must be a cluster in `placement.clusters` when that list is given;
  *   an override for another cluster (usually a typo) is never applied.
  *

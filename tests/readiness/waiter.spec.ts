@@ -157,7 +157,7 @@ describe("waitForInstallPlan (scripted controller, real API server)", function (
     // Grace (30 s) counts from when the waiter first saw the Job finished: at the start, or at a later
     // poll tick (5 s each) when the fake clock ran ahead of the Job informer's first LIST on loopback.
     expect(clock.now() - started).to.be.within(30_000, 45_000);
-    expect(err.message).to.contain("InstallPlan devops is stuck").and.contain("clock-skew stall of BEHAVIOR §6.3").and.contain("| STATUS: deployed");
+    expect(err.message).to.contain("InstallPlan devops is stuck").and.contain("clock-skew stall of docs/kubesphere-behavior.md §6.3").and.contain("| STATUS: deployed");
   });
 
   it("times out with the last state and the missing-ExtensionVersion diagnosis, on a fake clock", async () => {
