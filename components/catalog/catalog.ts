@@ -8,7 +8,7 @@
  */
 import type { Category, Cluster, Extension, ExtensionVersion, InstallPlan, Repository } from "../kubesphere/types";
 
-/** Repository `spec.depth` when unset: the newest 3 versions per extension are synced (CATALOG.md §7). */
+/** Repository `spec.depth` when unset: the newest 3 versions per extension are synced (docs/kubesphere-catalog.md §7). */
 export const DEFAULT_REPOSITORY_DEPTH = 3;
 
 /** Facts about the host that are not KubeSphere objects. */

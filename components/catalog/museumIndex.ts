@@ -1,7 +1,7 @@
 /**
  * Reads an extensions-museum chart repository (a Helm `index.yaml`, and the chart archives beside it
  * when they are there) into the Extension, ExtensionVersion and Repository objects that KubeSphere's
- * Repository controller would create from it (CATALOG.md §3-§7), so that offline and air-gapped
+ * Repository controller would create from it (docs/kubesphere-catalog.md §3-§7), so that offline and air-gapped
  * previews can use a museum index as their catalog.
  *
  * What KubeSphere takes from the index is only the entry key (extension name), each entry's `name`
@@ -31,7 +31,7 @@ import { describeInvalid, validateCatalogObjects } from "./validate";
 export const DEFAULT_MUSEUM_REPOSITORY = "extensions-museum";
 /** URL of that Repository (`https://extensions-museum.<ks-core namespace>.svc`). */
 export const DEFAULT_MUSEUM_URL = "https://extensions-museum.kubesphere-system.svc";
-/** Repository `spec.depth` default: the newest 3 versions per extension are synced (CATALOG.md §7). */
+/** Repository `spec.depth` default: the newest 3 versions per extension are synced (docs/kubesphere-catalog.md §7). */
 export const DEFAULT_DEPTH = DEFAULT_REPOSITORY_DEPTH;
 /** Annotation this package puts on ExtensionVersions built from the index alone (no archive). */
 export const ANNOTATION_SPEC_SOURCE = "kubesphere-ext.io/spec-source";
@@ -83,7 +83,7 @@ interface IndexEntry {
 }
 
 
-/** JSON field names of `ExtensionVersionSpec` that `extension.yaml` can set (CATALOG.md §5). */
+/** JSON field names of `ExtensionVersionSpec` that `extension.yaml` can set (docs/kubesphere-catalog.md §5). */
 const SPEC_FIELDS = [
   "displayName", "description", "icon", "provider", "created", "version", "keywords", "sources", "repository",
   "category", "home", "docs", "digest", "screenshots", "kubeVersion", "ksVersion", "chartDataRef", "chartURL",
@@ -258,7 +258,7 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x !== "") : [];
 }
 
-/** The spec fallback from index fields alone: the Chart.yaml copies ksbuilder writes (CATALOG.md §2). */
+/** The spec fallback from index fields alone: the Chart.yaml copies ksbuilder writes (docs/kubesphere-catalog.md §2). */
 function specFromIndexEntry(entry: IndexEntry, version: string): ExtensionVersionSpec {
   const spec: ExtensionVersionSpec = { version };
   if (typeof entry.description === "string" && entry.description !== "") spec.description = { en: entry.description };
@@ -285,7 +285,7 @@ function findArchive(chartsDir: string, url: string): string | undefined {
 }
 
 /**
- * Builds the objects the Repository controller would create from a parsed index (CATALOG.md §4-§6):
+ * Builds the objects the Repository controller would create from a parsed index (docs/kubesphere-catalog.md §4-§6):
  * per extension the newest `depth` valid versions, an Extension from the newest of them, and a
  * Repository. `status.versions` and (when both host versions are given) `status.recommendedVersion`
  * are filled as the Extension controller would.
@@ -367,7 +367,7 @@ export function museumIndexObjects(
         spec: sortSpec(spec),
       });
     }
-    // Newest first by semver; keep `depth` (CATALOG.md §4 step 3, §7).
+    // Newest first by semver; keep `depth` (docs/kubesphere-catalog.md §4 step 3, §7).
     decoded.sort((a, b) => compareVersions(b.spec.version!, a.spec.version!));
     const kept = depth > 0 ? decoded.slice(0, depth) : decoded;
     if (kept.length < decoded.length) {

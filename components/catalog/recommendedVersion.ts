@@ -1,6 +1,6 @@
 /**
  * `Extension.status.recommendedVersion` as KubeSphere computes it (`pkg/controller/core/util.go:51-98`,
- * CATALOG.md §6): the highest `spec.version` among all of an extension's ExtensionVersions whose
+ * docs/kubesphere-catalog.md §6): the highest `spec.version` among all of an extension's ExtensionVersions whose
  * `ksVersion` and `kubeVersion` constraints both match the host. An empty constraint matches; an
  * unparsable constraint does not; matching uses Masterminds semantics. Pure logic.
  */

@@ -816,7 +816,7 @@ export function explainNonExact(text: string): string {
  * Masterminds as-is, so the returned `version` is always `gitVersion` itself. Consequences, which `note`
  * spells out:
  * - a vendor suffix such as `v1.30.0-tke.1` or `v1.31.1-eks-ce1d5eb` is a semver **pre-release**, so it fails
- *   `>=1.19.0` but passes `>=1.19.0-0` (which is why the catalog writes `-0`, CATALOG.md §9);
+ *   `>=1.19.0` but passes `>=1.19.0-0` (which is why the catalog writes `-0`, docs/kubesphere-catalog.md §9);
  * - build metadata such as `v1.29.3+k3s1` is ignored by every comparison, so it behaves as `v1.29.3`.
  *
  * We never relax this, so we never accept what KubeSphere's recommendedVersion logic (or Helm's `kubeVersion`
