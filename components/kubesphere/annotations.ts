@@ -44,8 +44,14 @@ export const ComponentOutputs = {
   /** string[] | undefined: `placement.clusters` of the existing InstallPlan, when one exists. */
   previousClusters: "previousClusters",
   /**
-   * string[][] | undefined: the waves of a staged rollout (`rollout` argument), in rollout order,
-   * removal waves included (docs/rollouts.md); absent when the extension has no rollout.
+   * string[][] | undefined: the apply waves of a staged rollout (`rollout` argument) over the target
+   * clusters, in rollout order (docs/rollouts.md); empty or absent without a rollout. With a rollout the
+   * InstallPlan's `spec.clusterScheduling` is owned by the rollout, so these waves are also the targets.
    */
   rolloutWaves: "rolloutWaves",
+  /**
+   * string[][] | undefined: the removal waves of a staged rollout (clusters leaving the placement), in
+   * the order they run (last wave first). Absent: the policy counts every removal as one group.
+   */
+  rolloutRemovalWaves: "rolloutRemovalWaves",
 } as const;

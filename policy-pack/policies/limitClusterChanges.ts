@@ -28,30 +28,35 @@ const DEFAULTS: ClusterChangesConfig = { maxClusterChanges: 2, allowClusterSelec
 
 const quoteAll = (names: string[]): string => names.map((n) => `"${n}"`).join(", ");
 
-/** The component's `rolloutWaves` output: a list of lists of cluster names, or why it is not one. */
-function wavesOf(value: unknown): { waves: string[][] | undefined } | { problem: string } {
+/** A component output that must be a list of lists of cluster names (`rolloutWaves`, `rolloutRemovalWaves`), or why it is not one. */
+function wavesOf(value: unknown, output: string): { waves: string[][] | undefined } | { problem: string } {
   if (value === undefined || value === null) return { waves: undefined };
   if (!Array.isArray(value) || !value.every((w) => Array.isArray(w) && w.every((c) => typeof c === "string"))) {
-    return { problem: `output rolloutWaves is ${JSON.stringify(value)?.slice(0, 80)}, not a list of lists of cluster names` };
+    return { problem: `output ${output} is ${JSON.stringify(value)?.slice(0, 80)}, not a list of lists of cluster names` };
   }
   return { waves: value.map((w: string[]) => [...w]) };
 }
 
 /**
- * With a staged rollout, the changed clusters of each wave (and those no wave names, which would change
- * at once) must stay within the limit. Returns one violation text per offending group.
+ * With a staged rollout, each wave may change at most `max` clusters: the added clusters of each apply
+ * wave, the removed clusters of each removal wave, and the changed clusters no wave names (they change
+ * at once). Returns one violation text per offending group.
  */
-function waveViolations(waves: string[][], changed: string[], max: number): string[] {
+function waveViolations(applyWaves: string[][], removalWaves: string[][], added: string[], removed: string[], max: number): string[] {
   const out: string[] = [];
-  waves.forEach((w, i) => {
-    const inWave = w.filter((c) => changed.includes(c));
-    if (inWave.length > max) {
-      out.push(`rollout wave ${i + 1} changes ${quoteAll(inWave)}: ${inWave.length} clusters, more than maxClusterChanges (${max})`);
-    }
-  });
-  const unstaged = changed.filter((c) => !waves.some((w) => w.includes(c)));
+  const check = (groups: string[][], changed: string[], label: (i: number) => string, verb: string) => {
+    groups.forEach((w, i) => {
+      const inWave = w.filter((c) => changed.includes(c));
+      if (inWave.length > max) out.push(`${label(i)} ${verb} ${quoteAll(inWave)}: ${inWave.length} clusters, more than maxClusterChanges (${max})`);
+    });
+    return changed.filter((c) => !groups.some((w) => w.includes(c)));
+  };
+  const unstagedAdds = check(applyWaves, added, (i) => `rollout wave ${i + 1}`, "adds");
+  const unstagedRemovals = check(removalWaves, removed, (i) => `rollout removal wave ${i + 1}`, "removes");
+  const unstaged = [...unstagedAdds, ...unstagedRemovals];
   if (unstaged.length > max) {
-    out.push(`${quoteAll(unstaged)} change but no rollout wave names them: ${unstaged.length} clusters at once, more than maxClusterChanges (${max})`);
+    out.push(`${quoteAll(unstaged)} change but no rollout wave the policy can see stages them: ${unstaged.length} clusters at once, ` +
+      `more than maxClusterChanges (${max})`);
   }
   return out;
 }
@@ -61,9 +66,11 @@ function waveViolations(waves: string[][], changed: string[], max: number): stri
  * InstallPlan's `placement.clusters`, compared with the placement before this deployment, must not
  * exceed `maxClusterChanges`. Each added cluster gets an agent install, each removed one an uninstall.
  * A larger change needs a staged rollout: when the owning `KubeSphereExtension` has `rollout` (its
- * `rolloutWaves` output), the limit applies to each wave instead, since the next wave is written only
- * after the previous one is installed (docs/rollouts.md). A selector placement is accepted with a
- * rollout (the waves name its clusters).
+ * `rolloutWaves` output: the apply waves over the targets; `rolloutRemovalWaves`: the removal waves),
+ * the limit applies to each wave instead, since the next wave is written only after the previous one is
+ * installed (docs/rollouts.md). The rollout then owns `spec.clusterScheduling` (the plan's props may
+ * leave it out) and the waves name the targets, so a selector placement is accepted too. Removals no
+ * visible wave stages count as one group.
  *
  * The previous placement is the `previousClusters` output of the owning `KubeSphereExtension`
  * (absent: no plan existed, so every placed cluster is new). Hand-written plans are not checked.
@@ -109,55 +116,71 @@ export const limitClusterChanges: StackValidationPolicy = {
         continue;
       }
       const previous = previousRead.list ?? [];
-      const wavesRead = wavesOf(component.props[ComponentOutputs.rolloutWaves]);
-      if ("problem" in wavesRead) {
-        reportViolation(`${subject(plan)}: the owning KubeSphereExtension's ${wavesRead.problem}.`, plan.urn);
+      const applyRead = wavesOf(component.props[ComponentOutputs.rolloutWaves], "rolloutWaves");
+      const removalRead = wavesOf(component.props[ComponentOutputs.rolloutRemovalWaves], "rolloutRemovalWaves");
+      if ("problem" in applyRead || "problem" in removalRead) {
+        const problem = "problem" in applyRead ? applyRead.problem : (removalRead as { problem: string }).problem;
+        reportViolation(`${subject(plan)}: the owning KubeSphereExtension's ${problem}.`, plan.urn);
         continue;
       }
-      const waves = wavesRead.waves !== undefined && wavesRead.waves.length > 0 ? wavesRead.waves : undefined;
+      // With a rollout the waves cover every target exactly once, and the rollout (not the InstallPlan
+      // resource) writes spec.clusterScheduling, which the plan's props may then leave out.
+      const waves = applyRead.waves !== undefined && applyRead.waves.length > 0 ? applyRead.waves : undefined;
+      const removalWaves = removalRead.waves ?? [];
       const scheduling = planProps(plan).spec?.clusterScheduling;
-      if (scheduling === undefined || scheduling === null) {
-        if (previous.length > 0) {
-          reportViolation(
-            `${subject(plan)}: spec.clusterScheduling is removed, but the plan placed ${quoteAll(previous)}. KubeSphere ` +
-            `leaves those agents installed when clusterScheduling disappears. Fix: keep clusterScheduling and set ` +
-            `placement.clusters to the clusters that should keep the agent ([] removes all, at most ` +
-            `${maxClusterChanges} per deployment).`,
-            plan.urn,
-          );
+      let desired: string[];
+      let bySelector = false;
+      if (waves !== undefined) {
+        desired = [...new Set(waves.flat())];
+        const placement = scheduling?.placement;
+        if (placement !== undefined && placement !== null) {
+          const clustersRead = stringList(placement.clusters, "spec.clusterScheduling.placement.clusters");
+          if ("problem" in clustersRead) {
+            reportViolation(`${subject(plan)}: ${clustersRead.problem}. Fix: list cluster names.`, plan.urn);
+            continue;
+          }
+          if ((clustersRead.list ?? []).length > 0) desired = clustersRead.list!;
         }
-        continue;
-      }
-      const placement = scheduling.placement;
-      if (placement === undefined || placement === null) continue; // kubesphere-installplan-cluster-scheduling reports it
-      const clustersRead = stringList(placement.clusters, "spec.clusterScheduling.placement.clusters");
-      if ("problem" in clustersRead) {
-        reportViolation(`${subject(plan)}: ${clustersRead.problem}. Fix: list cluster names.`, plan.urn);
-        continue;
-      }
-      const desired = clustersRead.list ?? [];
-      if (desired.length === 0 && placement.clusterSelector !== undefined && placement.clusterSelector !== null && waves === undefined) {
-        if (!allowClusterSelector) {
-          reportViolation(
-            `${subject(plan)}: placement uses clusterSelector, which can select any number of clusters, so this ` +
-            `deployment's blast radius cannot be bounded. Fix: list the clusters in placement.clusters (at most ` +
-            `${maxClusterChanges} changed per deployment), declare a staged rollout on the extension (its waves name the ` +
-            `selected clusters), or set allowClusterSelector: true in this policy's config.`,
-            plan.urn,
-          );
+      } else {
+        if (scheduling === undefined || scheduling === null) {
+          if (previous.length > 0) {
+            reportViolation(
+              `${subject(plan)}: spec.clusterScheduling is removed, but the plan placed ${quoteAll(previous)}. KubeSphere ` +
+              `leaves those agents installed when clusterScheduling disappears. Fix: keep clusterScheduling and set ` +
+              `placement.clusters to the clusters that should keep the agent ([] removes all, at most ` +
+              `${maxClusterChanges} per deployment).`,
+              plan.urn,
+            );
+          }
+          continue;
         }
-        continue;
+        const placement = scheduling.placement;
+        if (placement === undefined || placement === null) continue; // kubesphere-installplan-cluster-scheduling reports it
+        const clustersRead = stringList(placement.clusters, "spec.clusterScheduling.placement.clusters");
+        if ("problem" in clustersRead) {
+          reportViolation(`${subject(plan)}: ${clustersRead.problem}. Fix: list cluster names.`, plan.urn);
+          continue;
+        }
+        desired = clustersRead.list ?? [];
+        bySelector = desired.length === 0 && placement.clusterSelector !== undefined && placement.clusterSelector !== null;
+        if (bySelector) {
+          if (!allowClusterSelector) {
+            reportViolation(
+              `${subject(plan)}: placement uses clusterSelector, which can select any number of clusters, so this ` +
+              `deployment's blast radius cannot be bounded. Fix: list the clusters in placement.clusters (at most ` +
+              `${maxClusterChanges} changed per deployment), declare a staged rollout on the extension (its waves name the ` +
+              `selected clusters), or set allowClusterSelector: true in this policy's config.`,
+              plan.urn,
+            );
+          }
+          continue;
+        }
       }
-      const bySelector = desired.length === 0 && placement.clusterSelector !== undefined && placement.clusterSelector !== null;
-      // A selector's matches are known to the component, which names them in the waves; clusters the
-      // selector drops cannot be told from unchanged ones here, and the rollout stages them as well.
-      const added = bySelector && waves !== undefined
-        ? [...new Set(waves.flat())].filter((c) => !previous.includes(c))
-        : desired.filter((c) => !previous.includes(c));
-      const removed = bySelector ? [] : previous.filter((c) => !desired.includes(c));
+      const added = desired.filter((c) => !previous.includes(c));
+      const removed = previous.filter((c) => !desired.includes(c));
       const changes = added.length + removed.length;
       if (waves !== undefined) {
-        for (const v of waveViolations(waves, [...added, ...removed], maxClusterChanges)) {
+        for (const v of waveViolations(waves, removalWaves, added, removed, maxClusterChanges)) {
           reportViolation(`${subject(plan)}: ${v}. Fix: waves of at most ${maxClusterChanges} changed clusters (e.g. \`rollout: { batchSize: ${Math.max(1, maxClusterChanges)} }\`).`, plan.urn);
         }
         continue;

@@ -81,9 +81,9 @@ describe("policy kubesphere-extension-cluster-blast-radius (stack)", () => {
     await expectUnknownValueError(() => run(devops(["host"], UNKNOWN)));
   });
 
-  describe("with a staged rollout (rolloutWaves output)", () => {
-    const staged = (clusters: string[], previousClusters: unknown, rolloutWaves: unknown) =>
-      extensionInStack("devops", installPlanFor(extensionVersion("devops", "1.1.2"), { clusters }), { previousClusters, rolloutWaves });
+  describe("with a staged rollout (rolloutWaves / rolloutRemovalWaves outputs)", () => {
+    const staged = (clusters: string[] | undefined, previousClusters: unknown, rolloutWaves: unknown, rolloutRemovalWaves?: unknown) =>
+      extensionInStack("devops", installPlanFor(extensionVersion("devops", "1.1.2"), { clusters }), { previousClusters, rolloutWaves, rolloutRemovalWaves });
     const five = ["m1", "m2", "m3", "m4", "m5"];
 
     it("a change of any size passes when each wave changes at most maxClusterChanges clusters", async () => {
@@ -91,21 +91,31 @@ describe("policy kubesphere-extension-cluster-blast-radius (stack)", () => {
       // Unchanged clusters in a wave do not count.
       expect(await run(staged(five, ["m1", "m2", "m3"], [["m1", "m2", "m3", "m4"], ["m5"]]))).to.deep.equal([]);
       // Removal waves count their removals.
-      expect(await run(staged(["m1"], five, [["m1"], ["m4", "m5"], ["m2", "m3"]]))).to.deep.equal([]);
+      expect(await run(staged(["m1"], five, [["m1"]], [["m4", "m5"], ["m2", "m3"]]))).to.deep.equal([]);
+    });
+
+    it("the rollout owns spec.clusterScheduling: a plan without it is judged from the waves, not as 'clusterScheduling removed'", async () => {
+      expect(await run(staged(undefined, ["m1"], [["m1", "m2"], ["m3", "m4"]]))).to.deep.equal([]);
+      const [v] = await run(staged(undefined, ["m1"], [["m1", "m2", "m3", "m4"]]));
+      expect(v.message).to.contain('rollout wave 1 adds "m2", "m3", "m4": 3 clusters, more than maxClusterChanges (2)');
+      expect(v.message).to.not.contain("clusterScheduling is removed");
     });
 
     it("fails a wave that changes too many clusters, naming the wave and its clusters", async () => {
       const e = staged(five, [], [["m1", "m2", "m3"], ["m4", "m5"]]);
       const violations = await run(e);
       expect(violations).to.have.length(1);
-      expect(violations[0].message).to.match(/^InstallPlan "devops-installplan" \(urn:[^)]+\): rollout wave 1 changes "m1", "m2", "m3": 3 clusters, more than maxClusterChanges \(2\)\. Fix: waves of at most 2 changed clusters \(e\.g\. `rollout: \{ batchSize: 2 \}`\)\.$/u);
+      expect(violations[0].message).to.match(/^InstallPlan "devops-installplan" \(urn:[^)]+\): rollout wave 1 adds "m1", "m2", "m3": 3 clusters, more than maxClusterChanges \(2\)\. Fix: waves of at most 2 changed clusters \(e\.g\. `rollout: \{ batchSize: 2 \}`\)\.$/u);
       expect(violations[0].urn).to.equal(e.plan.urn);
       expect(await run(e, { maxClusterChanges: 3 })).to.deep.equal([]);
+      const [removal] = await run(staged(["m1"], five, [["m1"]], [["m2", "m3", "m4", "m5"]]));
+      expect(removal.message).to.contain('rollout removal wave 1 removes "m2", "m3", "m4", "m5": 4 clusters');
     });
 
-    it("fails changed clusters that no wave names when they exceed the limit (they would change at once)", async () => {
-      const [v] = await run(staged(five, [], [["m1"], ["m2"]]));
-      expect(v.message).to.contain('"m3", "m4", "m5" change but no rollout wave names them: 3 clusters at once');
+    it("counts changes no wave stages (removals without rolloutRemovalWaves) as one group", async () => {
+      const [v] = await run(staged(["m1"], five, [["m1"]]));
+      expect(v.message).to.contain('"m2", "m3", "m4", "m5" change but no rollout wave the policy can see stages them: 4 clusters at once');
+      expect(await run(staged(["m1", "m2", "m3"], ["m1", "m2", "m3", "m4"], [["m1"], ["m2", "m3"]]))).to.deep.equal([]); // 1 removal
     });
 
     it("accepts a selector placement with a rollout (the waves name its clusters) and still bounds each wave", async () => {
@@ -116,17 +126,19 @@ describe("policy kubesphere-extension-cluster-blast-radius (stack)", () => {
       };
       expect(await run(bySelector([["m1", "m2"], ["m3", "m4"]]))).to.deep.equal([]);
       const [v] = await run(bySelector([["m1", "m2", "m3", "m4"]]));
-      expect(v.message).to.contain('rollout wave 1 changes "m2", "m3", "m4": 3 clusters');
+      expect(v.message).to.contain('rollout wave 1 adds "m2", "m3", "m4": 3 clusters');
     });
 
-    it("without a rollout, the message says to declare one", async () => {
-      const [v] = await run(devops(["host", "member1", "member2"], []));
+    it("an empty rolloutWaves (no rollout) keeps the per-deployment rule, whose message says to declare one", async () => {
+      const [v] = await run(staged(["host", "member1", "member2"], [], []));
       expect(v.message).to.contain("Fix: declare a staged rollout on the extension (`rollout: { batchSize: 2 }` or explicit `waves`)");
     });
 
-    it("reports a malformed rolloutWaves output", async () => {
+    it("reports malformed rolloutWaves / rolloutRemovalWaves outputs", async () => {
       const [v] = await run(staged(five, [], ["m1", "m2"]));
       expect(v.message).to.contain('output rolloutWaves is ["m1","m2"], not a list of lists of cluster names');
+      const [r] = await run(staged(five, [], [["m1"]], "m2"));
+      expect(r.message).to.contain('output rolloutRemovalWaves is "m2", not a list of lists of cluster names');
     });
 
     it("cannot check while rolloutWaves is unknown: throws UnknownValueError", async () => {
