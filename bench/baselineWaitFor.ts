@@ -1,7 +1,7 @@
 /**
  * Baseline for `bench/readiness.ts`: an InstallPlan awaited with `pulumi.com/waitFor:
  * jsonpath={.status.state}=Installed` semantics, as pulumi-kubernetes' await implements them
- * (pulumi-notes §1.2-1.5): an informer (list, then watch) feeds every object to the condition; the
+ * (docs/pulumi-notes.md §1.2-§1.5): an informer (list, then watch) feeds every object to the condition; the
  * first object whose `.status.state` equals `Installed` ends the wait; nothing else does — a failed
  * state is not a result, so a failure runs until the timeout, which then reports "timed out waiting
  * for the condition" with no cause. There is no staleness check (no observedGeneration on

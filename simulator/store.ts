@@ -599,7 +599,7 @@ export class ObjectStore {
 /**
  * What kube-apiserver's Job strategy adds on create unless `spec.manualSelector` is true: a
  * selector on the Job's uid and the matching pod template labels (the Job controller's labels
- * that the executor pods carry, docs/kubesphere-behavior.md §2.10 "Pod labels").
+ * that the executor pods carry, docs/kubesphere-behavior.md §2.10, pod template).
  */
 function defaultJobSelector(job: KubeObject): void {
   const spec = job.spec as { manualSelector?: boolean; selector?: unknown; template?: { metadata?: { labels?: Record<string, string> } } } | undefined;

@@ -16,7 +16,7 @@ export const catalogCommand: Command = {
     "is what KubeSphere recommends on this host (highest version whose ksVersion and kubeVersion accept it).",
   examples: [
     "kubesphere-ext catalog",
-    "kubesphere-ext catalog --catalog ../shared/kubesphere/catalog --ks-version v4.1.3 --kube-version v1.30.4",
+    "kubesphere-ext catalog --catalog ./catalog --ks-version v4.1.3 --kube-version v1.30.4",
     "kubesphere-ext catalog --catalog museum/index.yaml -o json",
   ],
   options: {},

@@ -139,7 +139,7 @@ export const diagnoseCommand: Command = {
     "Installing (clock skew), a missing ExtensionVersion (silent no-op, or Terminating for ever), a failed install\n" +
     "that KubeSphere will not retry, UninstallFailed (force-delete annotation). Exits 1 when it finds a problem.\n" +
     "Offline (--catalog with InstallPlan YAML, e.g. from `kubectl get installplan NAME -o yaml`) it reads no Jobs or logs.",
-  examples: ["kubesphere-ext diagnose devops", "kubesphere-ext diagnose devops --tail 100 -o json", "kubesphere-ext diagnose devops --catalog plan.yaml --catalog ../shared/kubesphere/catalog"],
+  examples: ["kubesphere-ext diagnose devops", "kubesphere-ext diagnose devops --tail 100 -o json", "kubesphere-ext diagnose devops --catalog plan.yaml --catalog ./catalog"],
   options: {
     tail: { type: "string", valueName: "N", description: `lines of each pod log to show (default ${DEFAULT_TAIL})` },
   },

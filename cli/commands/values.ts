@@ -67,8 +67,8 @@ export const valuesCommand: Command = {
     "Charts come from --charts DIR (offline: archives named NAME-VERSION.tgz, or beside a museum index.yaml),\n" +
     "else from the cluster (ks-apiserver's extension files, the chartDataRef ConfigMap, or the museum Service).",
   examples: [
-    "kubesphere-ext values devops@1.1.2 --charts ../shared/kubesphere/charts",
-    "kubesphere-ext values devops --diff 1.1.1..1.1.3 --charts ../shared/kubesphere/charts",
+    "kubesphere-ext values devops@1.1.2 --charts ./charts",
+    "kubesphere-ext values devops --diff 1.1.1..1.1.3 --charts ./charts",
     "kubesphere-ext values whizard-monitoring@1.1.1 -o json",
   ],
   options: {
@@ -83,7 +83,7 @@ export const valuesCommand: Command = {
       throw new UsageError(`give either NAME@VERSION or NAME --diff A..B, not both (got ${r.positionals[0]} --diff ${diff})`);
     }
     const source = chartSourceFromOptions(r.values, r.cwd);
-    if (!source) throw new UsageError("offline (--catalog) charts are read from --charts DIR, a directory of chart archives, e.g. --charts ../shared/kubesphere/charts");
+    if (!source) throw new UsageError("offline (--catalog) charts are read from --charts DIR, a directory of chart archives, e.g. --charts ./charts");
     if (diff === undefined) {
       const load = await source.load(target.name, target.version!);
       if (!load.ok) {

@@ -14,7 +14,7 @@ export const versionsCommand: Command = {
     "this host, using the Masterminds semver rules KubeSphere uses (a pre-release host version such as v1.30.0-tke.1\n" +
     "only satisfies constraints ending in -0). RECOMMENDED marks what KubeSphere recommends on this host. KubeSphere\n" +
     "itself does not enforce these constraints or the dependencies; `plan` and the Pulumi component do.",
-  examples: ["kubesphere-ext versions devops", "kubesphere-ext versions network --catalog ../shared/kubesphere/catalog --ks-version v4.1.3 --kube-version v1.30.4"],
+  examples: ["kubesphere-ext versions devops", "kubesphere-ext versions network --catalog ./catalog --ks-version v4.1.3 --kube-version v1.30.4"],
   options: {},
   defaultOutput: "table",
   positionals: 1,

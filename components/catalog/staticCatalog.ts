@@ -1,6 +1,6 @@
 /**
- * A catalog built from KubeSphere YAML documents (for example `shared/kubesphere/catalog/*.yaml`,
- * or `kubectl get extensionversions,extensions -o yaml` saved from a cluster) plus stated cluster
+ * A catalog built from KubeSphere YAML documents (for example `kubectl get extensionversions,extensions
+ * -o yaml` saved from a cluster) plus stated cluster
  * facts, so previews, tests and the CLI work offline and give the same answers as a live read.
  */
 import * as fs from "fs";
