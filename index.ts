@@ -15,7 +15,7 @@ export { assessInstallPlan } from "./components/readiness/assess";
 export type { ExpectedInstallPlan } from "./components/readiness/assess";
 export type {
   KubeSphereExtensionArgs, KubeSphereExtensionOptions, ClusterSchedulingArgs, LabelSelectorArgs,
-  LabelSelectorRequirementArgs, ClusterStateOutput, RolloutArgs, HostArgs,
+  LabelSelectorRequirementArgs, ClusterStateOutput, RolloutArgs, HostArgs, ExtensionRequestArgs,
 } from "./components/extension";
 export type { Catalog, HostVersions } from "./components/catalog/catalog";
 export { StaticCatalog, parseYamlDocuments, readYamlDocuments } from "./components/catalog/staticCatalog";

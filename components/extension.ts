@@ -131,10 +131,8 @@ export interface HostArgs {
   strictConfig?: pulumi.Input<boolean>;
 }
 
-/** Arguments of `KubeSphereExtension`. */
-export interface KubeSphereExtensionArgs extends HostArgs {
-  /** Extension name, e.g. `devops` (a DNS-1123 name). The InstallPlan is named after it. */
-  name: pulumi.Input<string>;
+/** What is requested of one extension: everything but its name (shared by `KubeSphereExtension` and set entries). */
+export interface ExtensionRequestArgs {
   /**
    * Exact ExtensionVersion to install, e.g. `1.1.2`. Ranges (`^1.1`, `>=1`), `latest` and empty are
    * rejected: KubeSphere installs exactly this version and silently does nothing when it does not exist.
@@ -171,6 +169,12 @@ export interface KubeSphereExtensionArgs extends HostArgs {
    * `spec.clusterScheduling` of the plan.
    */
   rollout?: pulumi.Input<RolloutArgs>;
+}
+
+/** Arguments of `KubeSphereExtension`. */
+export interface KubeSphereExtensionArgs extends HostArgs, ExtensionRequestArgs {
+  /** Extension name, e.g. `devops` (a DNS-1123 name). The InstallPlan is named after it. */
+  name: pulumi.Input<string>;
 }
 
 /** Options of `KubeSphereExtension` beyond the standard component options (TypeScript only). */

@@ -10,7 +10,7 @@ import { componentError } from "./componentError";
 import { COMMON_ARG_KEYS, ComponentResolution, resolveForComponent } from "./componentResolution";
 import { declaredInDependsOn, flatten, settled } from "./declaredDependencies";
 import {
-  ClusterSchedulingArgs, HostArgs, RolloutArgs, FailedSet, KubeSphereExtension, KubeSphereExtensionOptions, READINESS_HOST, SET_MEMBER, SetMemberResolution,
+  ExtensionRequestArgs, HostArgs, FailedSet, KubeSphereExtension, KubeSphereExtensionOptions, READINESS_HOST, SET_MEMBER, SetMemberResolution,
 } from "./extension";
 import type { ReadinessHost } from "./memberResources";
 import { EXTENSION_SET_TYPE } from "./tokens";
@@ -23,30 +23,10 @@ export function membersOf(set: KubeSphereExtensionSet): Record<string, KubeSpher
   return members.get(set)!;
 }
 
-/** One extension of the set (the per-extension subset of `KubeSphereExtensionArgs`). */
-export interface ExtensionEntryArgs {
+/** One extension of the set: its name (known when the program runs: members are named after it) and its request. */
+export interface ExtensionEntryArgs extends ExtensionRequestArgs {
   /** Extension name, e.g. `devops`. Names must be unique in the set. */
   name: string;
-  /** Exact version, e.g. `1.1.2`. */
-  version: pulumi.Input<string>;
-  /** `spec.enabled`; defaults to `true`. */
-  enabled?: pulumi.Input<boolean>;
-  /** `spec.upgradeStrategy`; defaults to `Manual`. */
-  upgradeStrategy?: pulumi.Input<string>;
-  /** Helm values as an object. */
-  config?: pulumi.Input<{ [key: string]: any }>;
-  /** Helm values as YAML text. */
-  configYaml?: pulumi.Input<string>;
-  /** Agent placement (Multicluster versions only). */
-  clusterScheduling?: pulumi.Input<ClusterSchedulingArgs>;
-  /** Allow a downgrade. */
-  allowDowngrade?: pulumi.Input<boolean>;
-  /** Retry counter (see `KubeSphereExtensionArgs.retry`). */
-  retry?: pulumi.Input<number>;
-  /** Take over an existing InstallPlan not created by this stack (see `KubeSphereExtensionArgs.adopt`). */
-  adopt?: pulumi.Input<boolean>;
-  /** Staged rollout of this member's cluster agents (see `KubeSphereExtensionArgs.rollout`). */
-  rollout?: pulumi.Input<RolloutArgs>;
 }
 
 /** Arguments of `KubeSphereExtensionSet`: the members, and the host arguments they share. */

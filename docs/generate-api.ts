@@ -12,7 +12,7 @@ import * as ts from "typescript";
 
 /** Interfaces of `components/extension.ts` documented in full, in this order. */
 const COMPONENT_TYPES = [
-  "KubeSphereExtensionArgs", "HostArgs", "ClusterSchedulingArgs", "RolloutArgs", "LabelSelectorArgs", "LabelSelectorRequirementArgs",
+  "KubeSphereExtensionArgs", "ExtensionRequestArgs", "HostArgs", "ClusterSchedulingArgs", "RolloutArgs", "LabelSelectorArgs", "LabelSelectorRequirementArgs",
   "KubeSphereExtensionOptions", "ClusterStateOutput",
 ];
 

@@ -21,8 +21,8 @@ function declaredApi(): { inputs: string[]; required: string[]; outputs: string[
   const required: string[] = [];
   const outputs: string[] = [];
   source.forEachChild((n) => {
-    // KubeSphereExtensionArgs extends HostArgs: the schema has the members of both.
-    if (ts.isInterfaceDeclaration(n) && (n.name.text === "KubeSphereExtensionArgs" || n.name.text === "HostArgs")) {
+    // KubeSphereExtensionArgs extends HostArgs and ExtensionRequestArgs: the schema has the members of all three.
+    if (ts.isInterfaceDeclaration(n) && ["KubeSphereExtensionArgs", "HostArgs", "ExtensionRequestArgs"].includes(n.name.text)) {
       for (const m of n.members) {
         if (!ts.isPropertySignature(m)) continue;
         inputs.push(m.name.getText(source));

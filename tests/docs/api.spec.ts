@@ -18,8 +18,8 @@ describe("docs/api.md", function () {
     expect(where, "docs/api.md is stale: run `npx ts-node docs/generate-api.ts` and commit the result").to.equal("");
   });
 
-  it("documents every argument of KubeSphereExtensionArgs (and the HostArgs it extends) with its JSDoc", () => {
-    const section = ["KubeSphereExtensionArgs", "HostArgs"].map((t) => generated.split(`### \`${t}\``)[1].split("\n### ")[0]).join("\n");
+  it("documents every argument of KubeSphereExtensionArgs (and the interfaces it extends) with its JSDoc", () => {
+    const section = ["KubeSphereExtensionArgs", "ExtensionRequestArgs", "HostArgs"].map((t) => generated.split(`### \`${t}\``)[1].split("\n### ")[0]).join("\n");
     for (const arg of ["name", "version", "enabled", "config", "configYaml", "clusterScheduling", "retry", "catalogPaths", "ksVersion", "kubeVersion"]) {
       expect(section, arg).to.match(new RegExp(`\\| \`${arg}\`( \\(required\\))? \\| \`[^\`]+\` \\| [^—|]`));
     }
