@@ -99,7 +99,7 @@ describe("kubesphere-ext against the local fake API server", function () {
       expect(d.verdict).to.equal("Stalled");
       const f = d.findings.find((x: { severity: string }) => x.severity === "error");
       // The readiness rule's own verdict text (the same the component's waiter reports).
-      expect(f.title).to.match(/^executor Job helm-install-devops-\S+ completed but the plan is still Installing: this is the clock-skew stall of BEHAVIOR §6\.3/);
+      expect(f.title).to.match(/^executor Job helm-install-devops-\S+ completed but the plan is still Installing: this is the clock-skew stall of docs\/kubesphere-behavior\.md §6\.3/);
       expect(f.detail).to.match(/^Job helm-install-devops-\S+ completed at /);
       expect(f.hint).to.match(/NTP\/chrony.*raising `retry`/);
     });

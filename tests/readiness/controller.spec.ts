@@ -5,7 +5,7 @@
  * sees comes over HTTP. Timeouts and stall grace periods run on a fake waiter clock.
  *
  * Not proven here: that the real KubeSphere controller behaves like the simulator; that is what
- * the simulator's own tests and BEHAVIOR.md are for.
+ * the simulator's own tests and docs/kubesphere-behavior.md are for.
  */
 import { expect } from "chai";
 import { startFakeCluster, type FakeCluster } from "../support/fakeApiServer";

@@ -1,5 +1,5 @@
 /**
- * The controller simulator against BEHAVIOR §2.7 "Changes to an installed plan", row by row,
+ * The controller simulator against docs/kubesphere-behavior.md §2.7 "Changes to an installed plan", row by row,
  * plus upgrade failure and retry.
  */
 import { expect } from "chai";

@@ -1,5 +1,5 @@
 /**
- * The controller simulator's install path (BEHAVIOR §2.3, §2.6, §2.8, §2.10, §6.3, §6.4),
+ * The controller simulator's install path (docs/kubesphere-behavior.md §2.3, §2.6, §2.8, §2.10, §6.3, §6.4),
  * observed the way a client sees it: through the HTTP API and `@kubernetes/client-node`.
  */
 import * as k8s from "@kubernetes/client-node";

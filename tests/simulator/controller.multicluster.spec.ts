@@ -1,5 +1,5 @@
 /**
- * The controller simulator's `clusterScheduling` handling (BEHAVIOR §2.9, §2.11).
+ * The controller simulator's `clusterScheduling` handling (docs/kubesphere-behavior.md §2.9, §2.11).
  */
 import { expect } from "chai";
 import { fnv1a64Hex } from "../../components/config/configHash";

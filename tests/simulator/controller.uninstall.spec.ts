@@ -1,5 +1,5 @@
 /**
- * The controller simulator's deletion flow (BEHAVIOR §5), driven through the real client's
+ * The controller simulator's deletion flow (docs/kubesphere-behavior.md §5), driven through the real client's
  * DELETE where it matters (finalizers, DELETED event).
  */
 import * as k8s from "@kubernetes/client-node";
@@ -70,7 +70,7 @@ describe("controller simulator: uninstall (§5)", () => {
     await env.sim.settle();
     unsubscribe();
     expect(env.plan("devops")).to.equal(undefined);
-    // As the real controller (BEHAVIOR §5 step 5, recorded run real4 G2): `Uninstalled` with a new
+    // As the real controller (docs/kubesphere-behavior.md §5 step 5, recorded run real4 G2): `Uninstalled` with a new
     // history entry, then the object goes; the Extension keeps only what its own controller owns.
     expect(events.map((e) => `${e.type}:${e.state}`)).to.deep.equal(["MODIFIED:UninstallFailed", "MODIFIED:Uninstalled", "DELETED:Uninstalled"]);
     expect(events.at(-1)!.history.slice(-2)).to.deep.equal(["UninstallFailed", "Uninstalled"]);

@@ -1,5 +1,5 @@
 /**
- * The controller's pure rules (BEHAVIOR §2.2, §2.4, §2.5, §2.9, §2.11), row by row.
+ * The controller's pure rules (docs/kubesphere-behavior.md §2.2, §2.4, §2.5, §2.9, §2.11), row by row.
  */
 import { expect } from "chai";
 import * as fc from "fast-check";
