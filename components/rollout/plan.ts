@@ -74,7 +74,8 @@ export interface RolloutPlanInput {
   live?: InstallPlan;
   /**
    * Clusters the live placement targets, in order. Default: the live `placement.clusters` when
-   * explicit, else the clusters with an entry in the live status (a selector placement).
+   * explicit, else the clusters with an entry in the live status (a selector placement, or no
+   * `clusterScheduling`, whose agents stay installed).
    */
   liveTargets?: string[];
   /**
@@ -104,13 +105,17 @@ function overrideOf(s: ClusterScheduling | undefined, c: string): string | undef
   return has(s?.overrides, c) ? s!.overrides![c] ?? "" : undefined;
 }
 
-/** Clusters the live plan places, in order (see {@link RolloutPlanInput.liveTargets}). */
+/**
+ * Clusters the live plan places, in order (see {@link RolloutPlanInput.liveTargets}): an explicit
+ * `placement.clusters` list as written; otherwise (a selector, or no `clusterScheduling` at all, which
+ * leaves existing agents installed, BEHAVIOR §6.12) the clusters that have an agent entry, by name.
+ */
 function livePlacedOf(input: RolloutPlanInput): string[] {
   if (input.liveTargets) return [...input.liveTargets];
-  const explicit = input.live?.spec?.clusterScheduling?.placement?.clusters;
-  if (explicit && explicit.length > 0) return [...explicit];
-  if (!input.live?.spec?.clusterScheduling) return [];
-  return Object.keys(input.live.status?.clusterSchedulingStatuses ?? {}).sort();
+  const placement = input.live?.spec?.clusterScheduling?.placement;
+  const explicit = placement?.clusters;
+  if (explicit && (explicit.length > 0 || !placement?.clusterSelector)) return [...explicit];
+  return Object.keys(input.live?.status?.clusterSchedulingStatuses ?? {}).sort();
 }
 
 /** Whether cluster `c` shows `expected` on the live plan (entry Installed with the expected version and hash). */

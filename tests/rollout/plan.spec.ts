@@ -167,6 +167,18 @@ describe("rollout: planRollout", () => {
     expect(err?.message).to.match(/^rollout of wm: rollout\.batchSize must be a whole number .* Nothing was written\.$/u);
   });
 
+  it("a live plan without clusterScheduling keeps its agents (§6.12): their clusters count as placed, and leaving ones are staged", () => {
+    const live = livePlan(undefined, { m1: entry("Installed"), m2: entry("Installed"), m3: entry("Installed") });
+    const plan = planRollout({ name: "wm", rollout: { batchSize: 1 }, desired: desired(["m1", "m4"]), targets: ["m1", "m4"], live, expected: expected(["m1", "m4"]) });
+    expect(plan.waves.map((w) => [w.kind, w.changes])).to.deep.equal([
+      ["apply", { m1: "none" }], ["apply", { m4: "add" }], ["remove", { m3: "remove" }], ["remove", { m2: "remove" }],
+    ]);
+    expect(schedulingForWave(plan, 1)).to.deep.equal({ placement: { clusters: ["m1", "m4", "m2", "m3"] } });
+    // An explicit empty list is an empty placement (entries still present are being uninstalled).
+    const emptied = livePlan(desired([]), { m2: entry("Uninstalling") });
+    expect(planRollout({ name: "wm", rollout: { batchSize: 1 }, desired: desired(["m1"]), targets: ["m1"], live: emptied }).livePlaced).to.deep.equal([]);
+  });
+
   it("wave names that are neither targets nor placed are reported, not an error", () => {
     const plan = planRollout({ name: "wm", rollout: { waves: [["m1", "gone"]] }, desired: desired(["m1"]), targets: ["m1"] });
     expect(plan.ignored).to.deep.equal(["gone"]);
