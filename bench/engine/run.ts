@@ -125,7 +125,13 @@ async function setUp(o: Options): Promise<Env> {
   }
   if (o.build) {
     log("building the package (tsc) — the programs load bin/ as users do");
-    sh("npx tsc -p tsconfig.json");
+    try {
+      sh("npx tsc -p tsconfig.json");
+    } catch (err) {
+      // tsc still emits; type errors in files being edited elsewhere must not stop a measurement.
+      const out = String((err as { stdout?: string }).stdout ?? err).trim().split("\n").slice(0, 5).join("\n");
+      log(`tsc reported errors (JS emitted anyway):\n${out}`);
+    }
   }
   fs.mkdirSync(WORK, { recursive: true });
   // The dynamic-provider launcher must sit next to `pulumi` (as the e2e harness installs it).
@@ -183,6 +189,8 @@ async function setUp(o: Options): Promise<Env> {
 interface Run {
   code: number;
   output: string;
+  /** Output lines with the local time they arrived (the CLI prints each step as it happens). */
+  lines: Array<{ t: number; line: string }>;
   start: number;
   end: number;
   ms: number;
@@ -190,21 +198,35 @@ interface Run {
   requests: RequestCounts;
 }
 
+/** The pulumi process running now (stopped on SIGTERM/SIGINT). */
+let running: ReturnType<typeof spawn> | undefined;
+
 async function pulumi(e: Env, mode: Mode, args: string[], graphFile: string): Promise<Run> {
   const cwd = path.join(e.programs, mode.toLowerCase());
   const from = e.audit.offset();
   const start = Date.now();
   const child = spawn(path.join(e.binDir, "pulumi"), [...args, "--non-interactive", "--color", "never"],
     { cwd, env: { ...e.pulumiEnv, BENCH_GRAPH: graphFile } });
+  running = child;
   const sampler = new RssSampler(child.pid!);
   let output = "";
-  child.stdout.on("data", (d) => (output += d));
+  const lines: Array<{ t: number; line: string }> = [];
+  let partial = "";
+  child.stdout.on("data", (d) => {
+    const now = Date.now();
+    output += d;
+    const parts = (partial + d).split("\n");
+    partial = parts.pop() ?? "";
+    for (const line of parts) lines.push({ t: now, line });
+  });
   child.stderr.on("data", (d) => (output += d));
   const code = await new Promise<number>((r) => child.on("close", (c) => r(c ?? -1)));
+  running = undefined;
   const end = Date.now();
   const peakRss = sampler.stop();
   await sleep(300); // the audit log gets the last watch's ResponseComplete once the connection is seen closed
-  return { code, output, start, end, ms: end - start, peakRss, requests: e.audit.countSince(from) };
+  if (partial) lines.push({ t: end, line: partial });
+  return { code, output, lines, start, end, ms: end - start, peakRss, requests: e.audit.countSince(from) };
 }
 
 async function newStack(e: Env, mode: Mode, stack: string): Promise<void> {
@@ -238,30 +260,57 @@ function tail(text: string, n = 15): string {
 // ---------------------------------------------------------------- the matrix
 
 interface EdgeStats {
-  /** dependent created − dependency ready (ms), per edge that gated a dependent. */
+  /** dependent created − dependency ready (ms), per dependent (its last dependency to become ready). */
   gating: number[];
+  /** A only: dependency ready → the CLI prints the wait's `<dep>: Installed (host)` progress line. */
+  verdictLine: number[];
+  /** The same interval split: dependency ready → the engine reports the dependency's wait done. */
+  waitDone: number[];
+  /** … → the engine starts the dependent's InstallPlan. */
+  engineNext: number[];
+  /** … → the watch sees the dependent's plan. */
+  planSeen: number[];
   /** Dependents created before a dependency's Job completed / before it was Installed. */
   beforeJob: number;
   beforeInstalled: number;
   edges: number;
 }
 
-function edgeStats(e: Env, set: BenchExtension[], run: Run): EdgeStats {
-  const out: EdgeStats = { gating: [], beforeJob: 0, beforeInstalled: 0, edges: 0 };
+const firstLine = (run: Run, re: RegExp): number | undefined => run.lines.find((l) => re.test(l.line))?.t;
+const esc = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function edgeStats(e: Env, mode: Mode, set: BenchExtension[], run: Run): EdgeStats {
+  const out: EdgeStats = { gating: [], verdictLine: [], waitDone: [], engineNext: [], planSeen: [], beforeJob: 0, beforeInstalled: 0, edges: 0 };
+  // What the CLI prints when the dependency's wait is over, and when the dependent's plan starts.
+  const doneRe = (d: string): RegExp => mode === "A"
+    ? new RegExp(`InstallPlanReadiness ${esc(d)}-readiness created`) : new RegExp(`InstallPlan ${esc(d)} created`);
+  const startRe = (x: string): RegExp => mode === "A"
+    ? new RegExp(`InstallPlan ${esc(x)}-installplan creating`) : new RegExp(`InstallPlan ${esc(x)} creating`);
   for (const x of set) {
     if (!x.deps.length) continue;
     const created = e.timeline.createdAt(x.name, run.start, run.end + 1000);
     if (created === undefined) continue;
     let gate = -Infinity;
+    let gateDep = "";
     for (const d of x.deps) {
       const r = e.timeline.readyAt(d, run.start, run.end + 1000);
       out.edges++;
       if (!r) { out.beforeInstalled++; continue; }
       if (created < r.installed) out.beforeInstalled++;
       if (r.jobComplete === undefined || created < r.jobComplete) out.beforeJob++;
-      gate = Math.max(gate, r.ready);
+      if (r.ready > gate) { gate = r.ready; gateDep = d; }
     }
-    if (gate > -Infinity) out.gating.push(created - gate);
+    if (gate === -Infinity) continue;
+    out.gating.push(created - gate);
+    const done = firstLine(run, doneRe(gateDep));
+    const start = firstLine(run, startRe(x.name));
+    const verdictAt = mode === "A" ? firstLine(run, new RegExp(`${esc(gateDep)}: Installed \\(`)) : undefined;
+    if (verdictAt !== undefined) out.verdictLine.push(verdictAt - gate);
+    if (done !== undefined && start !== undefined) {
+      out.waitDone.push(done - gate);
+      out.engineNext.push(start - done);
+      out.planSeen.push(created - start);
+    }
   }
   return out;
 }
@@ -283,7 +332,7 @@ async function cycle(e: Env, mode: Mode, n: number, set: BenchExtension[], graph
 
   const up = await pulumi(e, mode, ["up", "--yes", "--skip-preview"], graphFile);
   if (up.code !== 0) s.failures.push(`up exited ${up.code}:\n${tail(up.output)}`);
-  else Object.assign(s, { upMs: up.ms, upRss: up.peakRss, upReq: up.requests, edges: edgeStats(e, set, up) });
+  else Object.assign(s, { upMs: up.ms, upRss: up.peakRss, upReq: up.requests, edges: edgeStats(e, mode, set, up) });
 
   if (up.code === 0) {
     const noop = await pulumi(e, mode, ["up", "--yes", "--skip-preview", "--expect-no-changes"], graphFile);
@@ -363,6 +412,8 @@ async function guarantees(e: Env, reps: number): Promise<Guarantees> {
 
 interface LoadCost {
   pulumiMs: number; kubernetesMs: number; packageMs: number; clientNodeMs: number;
+  /** Each runtime dependency of the package required alone after the two SDKs (median ms). */
+  depMs: Record<string, number>;
   packageModules: Record<string, number>;
   clientNodeLoadedByPackage: boolean;
 }
@@ -388,19 +439,21 @@ function loadCost(e: Env, runs = 5): LoadCost {
       out.packageModules = groups;
       out.clientNodeLoaded = added.some((k) => k.includes("@kubernetes/client-node"));
     } else {
-      a = t(); require("@kubernetes/client-node"); out.clientNodeMs = t() - a;
+      a = t(); require(which); out.clientNodeMs = t() - a;
     }
     console.log(JSON.stringify(out));`;
   const cwd = path.join(e.programs, "a");
   const pkg: any[] = [];
-  const cn: any[] = [];
+  const deps = ["@kubernetes/client-node", "ajv", "yaml", "tar-stream", "@grpc/grpc-js"];
+  const depRuns: Record<string, number[]> = Object.fromEntries(deps.map((d) => [d, []]));
   for (let i = 0; i < runs; i++) {
     pkg.push(JSON.parse(execFileSync(process.execPath, ["-e", script, "package"], { cwd, encoding: "utf8" })));
-    cn.push(JSON.parse(execFileSync(process.execPath, ["-e", script, "client-node"], { cwd, encoding: "utf8" })));
+    for (const d of deps) depRuns[d].push(JSON.parse(execFileSync(process.execPath, ["-e", script, d], { cwd, encoding: "utf8" })).clientNodeMs);
   }
   return {
     pulumiMs: median(pkg.map((x) => x.pulumiMs)), kubernetesMs: median(pkg.map((x) => x.kubernetesMs)),
-    packageMs: median(pkg.map((x) => x.packageMs)), clientNodeMs: median(cn.map((x) => x.clientNodeMs)),
+    packageMs: median(pkg.map((x) => x.packageMs)), clientNodeMs: median(depRuns["@kubernetes/client-node"]),
+    depMs: Object.fromEntries(deps.map((d) => [d, median(depRuns[d])])),
     packageModules: pkg[0].packageModules, clientNodeLoadedByPackage: pkg[0].clientNodeLoaded,
   };
 }
@@ -421,8 +474,9 @@ function med(samples: Sample[], f: (s: Sample) => number | undefined): number {
 
 interface NResult { n: number; set: BenchExtension[]; samples: Record<Mode, Sample[]> }
 
-function report(results: NResult[], g: Guarantees | undefined, lc: LoadCost, o: Options, started: Date): void {
-  const p = (s: string): void => console.log(s);
+const p = (line: string): void => console.log(line);
+
+function printHeader(o: Options, started: Date): void {
   p(`# Engine benchmark (issue 13) — ${started.toISOString()}`);
   p(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average at start ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}; node ${process.version}`);
   p(`engine: pulumi ${pulumiVersion()} (e2e build), kube-apiserver v1.37.2, simulator --time-scale ${o.timeScale}; ${o.reps} alternating run(s) of A/B/C per N (order rotated each round); medians`);
@@ -430,7 +484,10 @@ function report(results: NResult[], g: Guarantees | undefined, lc: LoadCost, o: 
   p("requests: kube-apiserver audit log (Metadata level, each auditID once); package = admin identity, non-Go user agent; engine = the Kubernetes provider (client-go user agent)");
   p("memory: peak RSS of the pulumi process tree (CLI + language host + program + plugins), sampled every 150 ms");
   p("");
-  for (const r of results) {
+}
+
+function printN(r: NResult): void {
+  {
     const s = r.samples;
     const done = (m: Mode): number => s[m].filter((x) => x.upMs !== undefined).length;
     p(`## N = ${r.n} (${r.n === 5 || r.n === 27 ? "real v4.1.3 catalog" : "synthetic catalog"}; ${r.set.filter((x) => x.deps.length).length} dependents, ${r.set.reduce((a, x) => a + x.deps.length, 0)} edges, critical path ${criticalPath(r.set)} edges; completed runs A ${done("A")}, B ${done("B")}, C ${done("C")})`);
@@ -448,6 +505,12 @@ function report(results: NResult[], g: Guarantees | undefined, lc: LoadCost, o: 
     const eA = `${median(gatingA).toFixed(0)} / ${pct(gatingA, 95).toFixed(0)}`;
     const eC = `${median(gatingC).toFixed(0)} / ${pct(gatingC, 95).toFixed(0)}`;
     p(`| dependency edge, dependent created − dependency ready (ms, median / p95) | ${eA} | n/a | ${eC} | | ≤ 100 (A) | ${verdict(pct(gatingA, 95), 100)} (p95) |`);
+    const split = (m: Mode): string => {
+      const f = (k: "waitDone" | "engineNext" | "planSeen"): string => median(s[m].flatMap((x) => x.edges?.[k] ?? [])).toFixed(0);
+      return `${f("waitDone")} + ${f("engineNext")} + ${f("planSeen")}`;
+    };
+    p(`| edge split (ms, medians): ready → CLI prints the wait done + → CLI starts the dependent's plan + → plan seen | ${split("A")} | | ${split("C")} | | | |`);
+    p(`| of which: ready → CLI prints the wait's "<dep>: Installed (host)" line (ms, median) | ${median(s.A.flatMap((x) => x.edges?.verdictLine ?? [])).toFixed(0)} | | | | | |`);
     const req = (m: Mode, f: (c: RequestCounts) => number, which: "upReq" | "noopReq" | "previewReq"): number => med(s[m], (x) => (x[which] ? f(x[which]!) : undefined));
     const pkgUp = req("A", (c) => c.bySource.package, "upReq");
     const pkgUpW = req("A", (c) => c.watchesBySource.package, "upReq");
@@ -477,6 +540,9 @@ function report(results: NResult[], g: Guarantees | undefined, lc: LoadCost, o: 
     for (const m of MODES) for (const x of s[m]) for (const f of x.failures) p(`FAILURE N=${r.n} ${m}: ${f}`);
     p("");
   }
+}
+
+function printFit(results: NResult[]): void {
   // Per-extension request cost: slope between the smallest and the largest N.
   const withReq = results.filter((r) => r.samples.A.some((x) => x.upReq));
   if (withReq.length >= 2) {
@@ -488,12 +554,19 @@ function report(results: NResult[], g: Guarantees | undefined, lc: LoadCost, o: 
     p(`## API requests of the package during up, fit over N = ${lo.n} .. ${hi.n}: ${slope.toFixed(2)} per extension + ${constant.toFixed(0)} per program — target ≤ 3 per extension + a constant: ${verdict(slope, 3)}`);
     p("");
   }
+}
+
+function printLoad(lc: LoadCost): void {
   p("## Where preview time goes (module load, median of 5 fresh node processes)");
   p(`require @pulumi/pulumi ${lc.pulumiMs.toFixed(0)} ms, then @pulumi/kubernetes ${lc.kubernetesMs.toFixed(0)} ms, then the package ${lc.packageMs.toFixed(0)} ms (` +
     `@kubernetes/client-node loaded by it: ${lc.clientNodeLoadedByPackage ? "yes" : "no"}; @kubernetes/client-node alone after the two SDKs: ${lc.clientNodeMs.toFixed(0)} ms)`);
   p(`modules the package adds at require time: ${Object.entries(lc.packageModules).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  p(`each dependency alone, after @pulumi/pulumi + @pulumi/kubernetes: ${Object.entries(lc.depMs).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(", ")}`);
   p("");
-  if (g) {
+}
+
+function printGuarantees(g: Guarantees): void {
+  {
     p("## Guarantees (same run)");
     p(`| check | figures | target | |`);
     p(`|---|---|---|---|`);
@@ -521,10 +594,25 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const started = new Date();
   const e = await setUp(o);
-  let g: Guarantees | undefined;
   const results: NResult[] = [];
+  // Stopped early (the matrix is long): print what was measured, stop the cluster, exit non-zero.
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      p(`\n(stopped by ${sig}: the figures below are from the runs completed so far)\n`);
+      running?.kill("SIGINT");
+      for (const r of results) printN(r);
+      printFit(results);
+      e.timeline.stop();
+      if (!o.keepCluster) sh("e2e/cluster-down.sh >/dev/null 2>&1 || true", { ...process.env, E2E_WORK_DIR: CLUSTER_WORK });
+      process.exit(130);
+    });
+  }
   try {
-    const lc = loadCost(e);
+    printHeader(o, started);
+    // The cheap parts first, so that an interrupted matrix still leaves them printed.
+    printLoad(loadCost(e));
+    log("guarantees: fail-fast, stale status");
+    printGuarantees(await guarantees(e, Math.min(o.reps, 3)));
     for (const n of o.ns) {
       const set = setFor(n, CATALOG_DIR);
       if (set.length !== n) throw new Error(`bench: the set for N=${n} has ${set.length} extensions`);
@@ -535,12 +623,14 @@ async function main(): Promise<void> {
       log(`N=${n}: ${o.reps} round(s) of A/B/C`);
       for (let rep = 0; rep < o.reps; rep++) {
         const order = [...MODES.slice(rep % 3), ...MODES.slice(0, rep % 3)];
-        for (const m of order) r.samples[m].push(await cycle(e, m, n, set, graph));
+        for (const m of order) {
+          r.samples[m].push(await cycle(e, m, n, set, graph));
+          fs.writeFileSync(path.join(WORK, "samples.json"), JSON.stringify(results, (_k, v) => (v instanceof Set ? [...v] : v), 1));
+        }
       }
+      printN(r);
     }
-    log("guarantees: fail-fast, stale status");
-    g = await guarantees(e, Math.min(o.reps, 3));
-    report(results, g, lc, o, started);
+    printFit(results);
   } finally {
     e.timeline.stop();
     if (!o.keepCluster) sh("e2e/cluster-down.sh >/dev/null 2>&1 || true", { ...process.env, E2E_WORK_DIR: CLUSTER_WORK });
