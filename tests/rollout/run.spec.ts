@@ -32,8 +32,8 @@ interface PlanRecord {
   at: number;
   /** `spec.clusterScheduling.placement.clusters` after the change. */
   placed: string[];
-  /** Per cluster entry: state and config hash after the change. */
-  entries: Record<string, { state?: string; configHash?: string }>;
+  /** Per cluster entry: state, version and config hash after the change. */
+  entries: Record<string, { state?: string; version?: string; configHash?: string }>;
 }
 
 interface World {
@@ -61,7 +61,7 @@ async function world(faults: ExecutorFault[] = []): Promise<World> {
     if (e.resource.plural === "jobs" && e.type === "ADDED") jobs.push(e.object.metadata.name);
     if (e.resource.plural !== "installplans") return;
     const p = e.object as unknown as InstallPlan;
-    const entries = Object.fromEntries(Object.entries(p.status?.clusterSchedulingStatuses ?? {}).map(([c, s]) => [c, { state: s.state, configHash: s.configHash }]));
+    const entries = Object.fromEntries(Object.entries(p.status?.clusterSchedulingStatuses ?? {}).map(([c, s]) => [c, { state: s.state, version: s.version, configHash: s.configHash }]));
     record.push({ rv: Number(p.metadata.resourceVersion), at: Date.now(), placed: [...(p.spec.clusterScheduling?.placement?.clusters ?? [])], entries });
   });
   const api = clientRolloutApi(new KubeClient(env.kc));
@@ -226,6 +226,28 @@ describe("rollout against the controller simulator", function () {
     expect(w.lines[2]).to.equal("  wave 2/3: finish m3, m4");
     expect(r.timeline.map((t) => [t.skipped, t.writtenAt === undefined])).to.deep.equal([[true, true], [false, true], [false, false]]);
     expectWaveOrder(w.record, [["m1", "m2"], ["m3", "m4"], ["m5"]]);
+  });
+
+  it("a version change in the same up upgrades the placed agents with the host; new clusters still come wave by wave", async () => {
+    w = await world();
+    w.create(explicit(["m1", "m2"]));
+    await w.up({ batchSize: 2 }, explicit(["m1", "m2"]));
+    const from = w.record.length;
+    // The InstallPlan resource's update (the version); the rollout owns the placement.
+    w.env.server.store.patch("installplans", EXT, undefined, "merge", { spec: { extension: { version: "1.1.3" } } });
+    const desiredPlan = planObject(EXT, "1.1.3", CFG, true);
+    desiredPlan.spec.clusterScheduling = explicit(MEMBERS);
+    const r = await runRollout({
+      api: clientRolloutApi(new KubeClient(w.env.kc)), planName: EXT, timeoutMs: 20_000, wait: FAST, onProgress: (l) => w.lines.push(l),
+      expected: expectedInstallPlan({ plan: desiredPlan, targetClusters: MEMBERS, previous: w.plan() }),
+      rollout: { rollout: { batchSize: 2 }, desired: explicit(MEMBERS), targets: MEMBERS, installationMode: "Multicluster" },
+    });
+    expect(r.plan.waves.map((x) => x.changes)).to.deep.equal([{ m1: "resume", m2: "resume" }, { m3: "add", m4: "add" }, { m5: "add" }]);
+    const rec = w.record.slice(from);
+    const upgraded = (c: string) => rec.findIndex((x) => x.entries[c]?.state === "Installed" && x.entries[c]?.version === "1.1.3");
+    expect(upgraded("m1")).to.be.at.least(0);
+    expect(Math.min(firstPlaced(rec, "m3"), firstPlaced(rec, "m4"))).to.be.greaterThan(Math.max(upgraded("m1"), upgraded("m2")));
+    expect(Object.values(w.plan().status!.clusterSchedulingStatuses!).map((e) => e.version)).to.deep.equal(Array(5).fill("1.1.3"));
   });
 
   it("removals run wave by wave in reverse: the last batch leaves first, the next only once it is gone", async () => {
