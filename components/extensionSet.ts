@@ -81,8 +81,14 @@ export class KubeSphereExtensionSet extends pulumi.ComponentResource {
     // What the set depends on (e.g. another host's set that must be ready first) gates every member.
     const outside = pulumi.output(flatten(opts.dependsOn));
     const byName: Record<string, KubeSphereExtension> = {};
-    entries.forEach((e) => {
-      const entry = (e ?? {}) as Record<string, unknown>;
+    entries.forEach((e, i) => {
+      if (pulumi.Output.isInstance(e) || e === null || typeof e !== "object" || Array.isArray(e)) {
+        // Members are named after their extension when the program runs; an entry that is itself an
+        // unresolved value cannot be named (its fields may be Outputs, the entry itself may not).
+        throw componentError(`set ${JSON.stringify(name)}: extensions[${i}] must be an object {name, version, ...} whose name is known ` +
+          `when the program runs, not ${pulumi.Output.isInstance(e) ? "an Output" : e === null ? "null" : Array.isArray(e) ? "a list" : typeof e}`, this);
+      }
+      const entry = e as Record<string, unknown>;
       const key = typeof entry.name === "string" && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(entry.name) ? entry.name : undefined;
       if (key === undefined || byName[key]) return; // reported by the set's resolution (invalid or duplicate name)
       const member: SetMemberResolution = {

@@ -11,7 +11,7 @@ import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { KubeSphereExtension } from "../components/extension";
 import { KubeSphereExtensionSet } from "../components/extensionSet";
-import { PACKAGE_NAME } from "../components/tokens";
+import { EXTENSION_SET_TYPE, PACKAGE_NAME } from "../components/tokens";
 
 const REPO = path.resolve(__dirname, "..");
 /** Where the provider reads its schema from. */
@@ -29,7 +29,27 @@ export async function generateSchema(): Promise<Record<string, any>> {
   for (const r of Object.values(schema.resources ?? {}) as Array<{ inputProperties?: Record<string, Record<string, unknown>> }>) {
     for (const k of SECRET_INPUTS) if (r.inputProperties?.[k]) r.inputProperties[k].secret = true;
   }
-  return schema;
+  // The set's entries: a plain list (members are named when the program runs) of Input objects. With
+  // plain items too, Go's codegen refers to an input type it never generates (the SDK does not compile).
+  const extensions = schema.resources?.[EXTENSION_SET_TYPE]?.inputProperties?.extensions as { items?: { plain?: boolean } } | undefined;
+  if (extensions?.items) delete extensions.items.plain;
+  return renameTypes(schema);
+}
+
+/**
+ * Object types are named without the TypeScript `Args` suffix (`kubesphere:index:ClusterScheduling`):
+ * SDK generators append their own (`ClusterSchedulingArgs` in Python and Go, not `…ArgsArgs`).
+ */
+function renameTypes(schema: Record<string, any>): Record<string, any> {
+  const renames = new Map<string, string>();
+  for (const token of Object.keys(schema.types ?? {})) {
+    if (token.endsWith("Args")) renames.set(token, token.slice(0, -"Args".length));
+  }
+  let text = JSON.stringify(schema);
+  for (const [from, to] of renames) text = text.split(`"#/types/${from}"`).join(`"#/types/${to}"`);
+  const renamed = JSON.parse(text);
+  renamed.types = Object.fromEntries(Object.entries(renamed.types ?? {}).map(([k, v]) => [renames.get(k) ?? k, v]));
+  return renamed;
 }
 
 /** The file text for a schema (stable formatting). */

@@ -115,18 +115,18 @@ describe("multi-language schema (component analyzer)", function () {
     expect(p.config).to.deep.include({ type: "object", additionalProperties: { $ref: "pulumi.json#/Any" } });
     expect(p.catalogPaths).to.deep.include({ type: "array", items: { type: "string" } });
     expect(p.installedExtensions).to.deep.include({ type: "object", additionalProperties: { type: "string" } });
-    expect(p.clusterScheduling.$ref).to.equal("#/types/kubesphere:index:ClusterSchedulingArgs");
+    expect(p.clusterScheduling.$ref).to.equal("#/types/kubesphere:index:ClusterScheduling");
     for (const [name, prop] of Object.entries(p)) expect(prop.plain, `${name} accepts Inputs`).to.not.equal(true);
   });
 
   it("describes clusterScheduling and its label selector as object types", () => {
-    const cs = schema.types["kubesphere:index:ClusterSchedulingArgs"].properties;
+    const cs = schema.types["kubesphere:index:ClusterScheduling"].properties;
     expect(Object.keys(cs).sort()).to.deep.equal(["allowNoClusters", "clusterSelector", "clusters", "overrides", "overridesYaml"]);
-    expect(cs.clusterSelector.$ref).to.equal("#/types/kubesphere:index:LabelSelectorArgs");
+    expect(cs.clusterSelector.$ref).to.equal("#/types/kubesphere:index:LabelSelector");
     expect(cs.overridesYaml).to.deep.include({ type: "object", additionalProperties: { type: "string" } });
-    const sel = schema.types["kubesphere:index:LabelSelectorArgs"].properties;
+    const sel = schema.types["kubesphere:index:LabelSelector"].properties;
     expect(Object.keys(sel).sort()).to.deep.equal(["matchExpressions", "matchLabels"]);
-    expect(Object.keys(schema.types["kubesphere:index:LabelSelectorRequirementArgs"].properties).sort()).to.deep.equal(["key", "operator", "values"]);
+    expect(Object.keys(schema.types["kubesphere:index:LabelSelectorRequirement"].properties).sort()).to.deep.equal(["key", "operator", "values"]);
   });
 
   it("has exactly the component's Output fields as outputs", () => {
