@@ -30,6 +30,8 @@ const PROJECT = "e2e-trust";
 
 // Kept in sync with e2e/programs/trust/index.ts (the program's constants).
 const SECRET_MARKERS = ["SECRET-VALUE-CONFIG-7f3a", "SECRET-VALUE-YAML-7f3a", "SECRET-VALUE-OVERRIDE-7f3a"];
+/** Secret leaves inside plain `config` / `clusterScheduling` objects (program flags nestedSecret*). */
+const NESTED_MARKERS = ["SECRET-NESTED-CONFIG-7f3a", "SECRET-NESTED-OVERRIDE-7f3a"];
 /** In the marked kubeconfig: a comment line and an unused user entry with a token. */
 const KC_MARKER = "KCMARK-5b1e";
 
@@ -38,6 +40,10 @@ const AUDIT_POLICY = [
   "kind: Policy",
   "omitStages: [RequestReceived]",
   "rules:",
+  // Reads carry no request body. Request level on watches made the simulator's watch streams end at
+  // once, after which the simulator process exited silently (seen 2026-12-05; reported).
+  "- level: Metadata",
+  "  verbs: [get, list, watch]",
   "- level: Request",
   "",
 ].join("\n");
@@ -59,6 +65,16 @@ function auditBinDir(binDir: string): { dir: string; auditLog: string } {
     "",
   ].join("\n"), { mode: 0o755 });
   return { dir, auditLog };
+}
+
+/** Whether the simulator process cluster-up started is still running. */
+function simulatorAlive(): boolean {
+  try {
+    process.kill(Number(fs.readFileSync(path.join(WORK, "pids", "simulator.pid"), "utf8").trim()), 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Occurrences of `needle` in `hay`. */
@@ -142,13 +158,16 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
     auditLog = wrapped.auditLog;
     fs.rmSync(auditLog, { force: true });
     const kubeconfig = startCluster(wrapped.dir, WORK, { faults: [] });
-    e = { binDir: binDir!, kubeconfig, env: offlinePulumiEnv(binDir!, WORK, kubeconfig) };
+    // `--event-log` is registered only with PULUMI_DEBUG_COMMANDS (as the Automation API sets it);
+    // without it the 3.274 CLI says `unknown flag: --event-log`.
+    e = { binDir: binDir!, kubeconfig, env: { ...offlinePulumiEnv(binDir!, WORK, kubeconfig), PULUMI_DEBUG_COMMANDS: "1" } };
     if (!fs.existsSync(path.join(PROGRAM, "node_modules", "@kubesphere-ext"))) {
       execFileSync("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--silent"], { cwd: PROGRAM, stdio: "ignore" });
     }
     markedPath = path.join(WORK, "marked-kubeconfig.yaml");
     fs.writeFileSync(markedPath, markedKubeconfig(kubeconfig), { mode: 0o600 });
     keyChunk = realKeyChunk(kubeconfig);
+    expect(simulatorAlive(), "the controller simulator is not running (e2e/.work/trust/logs/simulator.log)").to.equal(true);
   });
   after(() => { if (e) stopCluster(WORK); });
 
@@ -305,6 +324,31 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
       for (const m of SECRET_MARKERS) expect(Object.keys(hits).some((k) => k.startsWith(m)), m).to.equal(true);
       // ...and the cluster has them (expected, not a leak).
       expect(kubectlJson(e, "installplans.kubesphere.io gatekeeper").spec.config).to.include(SECRET_MARKERS[0]);
+    });
+
+    it("secret leaves inside plain objects (`config: { k: secret }`, `clusterScheduling: { overrides: secret }`) stay secret", async () => {
+      await trustStack(e, "nested", {
+        kubeconfigFile: e.kubeconfig,
+        timeoutSeconds: 60,
+        members: [{ name: "storage-utils", version: "1.0.0", nestedSecretConfig: true, nestedSecretOverride: "member1" }],
+      });
+      const eventLog = path.join(WORK, "evidence", "events-nested.jsonl");
+      const preview = await run(e, "nested", ["preview", "--diff"]);
+      const up = await run(e, "nested", ["up", "--yes", "--diff", "--event-log", eventLog]);
+      keep("nested-preview.txt", preview.output);
+      keep("nested-up.txt", up.output);
+      expect(up.code, up.output).to.equal(0);
+      const exported = (await run(e, "nested", ["stack", "export"])).stdout;
+      keep("nested-stack-export.json", exported);
+      const counts: Record<string, Record<string, number>> = {};
+      for (const [channel, text] of Object.entries({
+        "preview --diff": preview.output, "up --diff": up.output, "event log (up)": fs.readFileSync(eventLog, "utf8"), "stack export": exported,
+      })) counts[channel] = Object.fromEntries(NESTED_MARKERS.map((m) => [m, count(text, m)]));
+      keep("nested-grep.json", JSON.stringify(counts, null, 2));
+      console.log(`      nested secrets, grep counts per channel (evidence/nested-grep.json): ${JSON.stringify(counts)}`);
+      const destroy = await run(e, "nested", ["destroy", "--yes"]);
+      expect(destroy.code, destroy.output).to.equal(0);
+      for (const [channel, c] of Object.entries(counts)) for (const [m, n] of Object.entries(c)) expect(n, `${m} in ${channel}`).to.equal(0);
     });
 
     it("a malformed kubeconfig containing the marker fails preview without quoting it", async () => {

@@ -15,6 +15,8 @@ const MARKERS = {
   config: "SECRET-VALUE-CONFIG-7f3a",
   configYaml: "SECRET-VALUE-YAML-7f3a",
   override: "SECRET-VALUE-OVERRIDE-7f3a",
+  nestedConfig: "SECRET-NESTED-CONFIG-7f3a",
+  nestedOverride: "SECRET-NESTED-OVERRIDE-7f3a",
 };
 
 interface Member {
@@ -23,8 +25,12 @@ interface Member {
   after?: string[];
   secretConfig?: boolean;
   secretConfigYaml?: boolean;
-  /** Cluster whose override carries a secret value (Multicluster versions). */
+  /** Cluster whose override carries a secret value; the whole `clusterScheduling` is secret (Multicluster versions). */
   secretOverride?: string;
+  /** Plain `config` object with one secret leaf: `{ e2eMarker: { value: pulumi.secret(...) } }`. */
+  nestedSecretConfig?: boolean;
+  /** Plain `clusterScheduling` whose `overrides` field is secret (Multicluster versions). */
+  nestedSecretOverride?: string;
   adopt?: boolean;
   removeWithDependents?: boolean;
   allowDowngrade?: boolean;
@@ -51,9 +57,16 @@ for (const m of members) {
   if (m.secretConfig) args.config = pulumi.secret({ e2eMarker: { value: MARKERS.config } });
   if (m.secretConfigYaml) args.configYaml = pulumi.secret(`e2eMarkerYaml: ${MARKERS.configYaml}\n`);
   if (m.secretOverride) {
-    args.clusterScheduling = {
+    args.clusterScheduling = pulumi.secret({
       clusters: [m.secretOverride],
-      overrides: pulumi.secret({ [m.secretOverride]: { e2eMarkerOverride: MARKERS.override } }),
+      overrides: { [m.secretOverride]: { e2eMarkerOverride: MARKERS.override } },
+    });
+  }
+  if (m.nestedSecretConfig) args.config = { e2eMarker: { value: pulumi.secret(MARKERS.nestedConfig) } };
+  if (m.nestedSecretOverride) {
+    args.clusterScheduling = {
+      clusters: [m.nestedSecretOverride],
+      overrides: pulumi.secret({ [m.nestedSecretOverride]: { e2eMarkerOverride: MARKERS.nestedOverride } }),
     };
   }
   const ext = new KubeSphereExtension(m.name, args, { dependsOn: (m.after ?? []).map((a) => byName.get(a)!).filter(Boolean) });
