@@ -17,6 +17,7 @@ import { ControllerSimulator } from "../../simulator/controller";
 import type { ExecutorFault } from "../../simulator/controllerFaults";
 import { startFakeCluster, type FakeCluster } from "../support/fakeApiServer";
 import { planObject } from "../readiness/support";
+import { formatRecordTimeline, waveOrderViolations, waveTimeline, type PlanObservation } from "./record";
 
 const EXT = "devops";
 const VERSION = "1.1.2";
@@ -24,8 +25,8 @@ const CFG = "replicas: 1\n";
 const FAST = { pollIntervalMs: 100, backoff: { initialMs: 5, maxMs: 40 }, logSettleMs: 200 };
 const MEMBERS = ["m1", "m2", "m3", "m4", "m5"];
 
-/** One InstallPlan change as the API server recorded it. */
-interface PlanRecord {
+/** One InstallPlan change as the API server recorded it (a summary, next to the object itself). */
+interface PlanRecord extends PlanObservation {
   /** Order of the change (the store's resourceVersion). */
   rv: number;
   /** Real time the store made the change. */
@@ -62,7 +63,7 @@ async function world(faults: ExecutorFault[] = []): Promise<World> {
     if (e.resource.plural !== "installplans") return;
     const p = e.object as unknown as InstallPlan;
     const entries = Object.fromEntries(Object.entries(p.status?.clusterSchedulingStatuses ?? {}).map(([c, s]) => [c, { state: s.state, version: s.version, configHash: s.configHash }]));
-    record.push({ rv: Number(p.metadata.resourceVersion), at: Date.now(), placed: [...(p.spec.clusterScheduling?.placement?.clusters ?? [])], entries });
+    record.push({ plan: p, rv: Number(p.metadata.resourceVersion), at: Date.now(), placed: [...(p.spec.clusterScheduling?.placement?.clusters ?? [])], entries });
   });
   const api = clientRolloutApi(new KubeClient(env.kc));
   const ac = new AbortController();
@@ -104,14 +105,10 @@ function firstInstalled(record: PlanRecord[], c: string, hash?: string): number 
   return record.findIndex((r) => r.entries[c]?.state === "Installed" && (hash === undefined || r.entries[c]?.configHash === hash));
 }
 
-/** Asserts from the record: no cluster of wave N+1 was placed before every cluster of wave N was Installed. */
-function expectWaveOrder(record: PlanRecord[], waves: string[][], hashes: Record<string, string> = {}): void {
-  for (let n = 0; n + 1 < waves.length; n++) {
-    const lastInstalled = Math.max(...waves[n].map((c) => firstInstalled(record, c, hashes[c] ?? fnv1a64Hex(CFG))));
-    const firstNext = Math.min(...waves[n + 1].map((c) => firstPlaced(record, c)));
-    expect(waves[n].every((c) => firstInstalled(record, c, hashes[c] ?? fnv1a64Hex(CFG)) >= 0), `wave ${n + 1} installed`).to.equal(true);
-    expect(firstNext, `wave ${n + 2} placed after wave ${n + 1} was Installed`).to.be.greaterThan(lastInstalled);
-  }
+/** Asserts from the record: no cluster of wave N+1 was placed before every cluster of wave N was Installed (with its hash). */
+function expectWaveOrder(record: PlanRecord[], waves: string[][], hashes: Record<string, string> = {}, version = VERSION): void {
+  const all = Object.fromEntries(waves.flat().map((c) => [c, hashes[c] ?? fnv1a64Hex(CFG)]));
+  expect(waveOrderViolations(record, waves, { version, hashes: all })).to.deep.equal([]);
 }
 
 const explicit = (clusters: string[], overrides?: Record<string, string>): ClusterScheduling =>
@@ -128,6 +125,12 @@ describe("rollout against the controller simulator", function () {
     w.create(explicit(waves[0])); // the plan's first placement is the first wave
     const r = await w.up({ waves }, explicit(MEMBERS));
     expectWaveOrder(w.record, waves);
+    const rows = waveTimeline(w.record, waves, { version: VERSION });
+    expect(rows.map((x) => x.cluster)).to.deep.equal(MEMBERS);
+    expect(rows.every((x) => x.installedAt! >= x.writtenAt!)).to.equal(true);
+    expect(formatRecordTimeline(rows)).to.have.length(6);
+    // The same record read with the waves swapped is out of order: the check can fail.
+    expect(waveOrderViolations(w.record, [waves[1], waves[0], waves[2]], { version: VERSION })[0]).to.match(/^wave 2: m1 was placed \(change #\d+\) before wave 1 was Installed/u);
     expect(r.timeline.map((t) => [t.number, t.clusters, t.skipped])).to.deep.equal([[1, ["m1", "m2"], false], [2, ["m3", "m4"], false], [3, ["m5"], false]]);
     expect(r.timeline[0].writtenAt, "wave 1 was already placed by the create").to.equal(undefined);
     expect(r.timeline[1].writtenAt).to.be.a("number");
