@@ -299,8 +299,10 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
   declare public readonly clusterStates: pulumi.Output<{ [cluster: string]: ClusterStateOutput }>;
   /** The InstallPlan object as emitted (secret when the config is). */
   declare public readonly installPlanSpec: pulumi.Output<{ [key: string]: any }>;
-  /** The member-cluster waves of a staged rollout, in order (empty without `rollout`). */
+  /** The member-cluster waves of a staged rollout that add or update clusters, in order (empty without `rollout`). */
   declare public readonly rolloutWaves: pulumi.Output<string[][]>;
+  /** The waves of a staged rollout that remove clusters from the placement, in order (empty when none leave). */
+  declare public readonly rolloutRemovalWaves: pulumi.Output<string[][]>;
 
   /**
    * @param name the resource name (children are `<name>-installplan` and `<name>-readiness`).
@@ -346,8 +348,8 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
 
     // A staged rollout is planned (validated, and shown) at preview; the readiness resource runs it.
     const rolloutPath = member ? `extensions[${JSON.stringify(member.name)}].rollout` : "rollout";
-    const rollout: pulumi.Output<{ input?: RolloutInput; waves: string[][] }> = pulumi.all([resolvedRequest, raw]).apply(([r, plain]) => {
-      if (plain.rollout === undefined || plain.rollout === null) return { waves: [] };
+    const rollout: pulumi.Output<{ input?: RolloutInput; waves: string[][]; removalWaves: string[][] }> = pulumi.all([resolvedRequest, raw]).apply(([r, plain]) => {
+      if (plain.rollout === undefined || plain.rollout === null) return { waves: [], removalWaves: [] };
       const input: RolloutInput = {
         rollout: plain.rollout, desired: r.installPlan.spec.clusterScheduling ?? {}, targets: r.targetClusters,
         installationMode: r.installationMode, path: rolloutPath,
@@ -358,7 +360,11 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
           expected: expectedInstallPlan({ plan: r.installPlan, targetClusters: r.targetClusters, previous: r.existingPlan }),
         });
         for (const line of describeRollout(plan)) pulumi.log.info(line, this);
-        return { input, waves: plan.waves.filter((w) => w.kind === "apply").map((w) => w.clusters) };
+        return {
+          input,
+          waves: plan.waves.filter((w) => w.kind === "apply").map((w) => w.clusters),
+          removalWaves: plan.waves.filter((w) => w.kind === "remove").map((w) => w.clusters),
+        };
       } catch (e) {
         if (e instanceof RolloutInputError) throw componentError(`extension ${JSON.stringify(r.name)}: ${e.message}`, this);
         throw e;
@@ -396,6 +402,7 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
     this.requiredDependencies = resolved.apply((r) => r.dependencies.filter((d) => d.required).map((d) => d.name));
     this.installPlanSpec = res.installPlanSpec;
     this.rolloutWaves = rollout.apply((ro) => ro.waves);
+    this.rolloutRemovalWaves = rollout.apply((ro) => ro.removalWaves);
     this.state = res.readiness.state;
     this.installedVersion = res.readiness.installedVersion;
     this.jobName = res.readiness.jobName;
@@ -414,7 +421,8 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
       targetClusters: this.targetClusters,
       requiredDependencies: this.requiredDependencies,
       installPlanSpec: this.installPlanSpec,
-      rolloutWaves: this.rolloutWaves,
+      [ComponentOutputs.rolloutWaves]: this.rolloutWaves,
+      [ComponentOutputs.rolloutRemovalWaves]: this.rolloutRemovalWaves,
       state: this.state,
       installedVersion: this.installedVersion,
       jobName: this.jobName,
