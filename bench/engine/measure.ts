@@ -86,6 +86,9 @@ export interface RequestCounts {
   engineByVerb: Record<string, number>;
   /** User agents seen per source (to check the classification). */
   agents: Record<string, Set<string>>;
+  /** First request received / last non-watch request completed, of the package (ms since epoch). */
+  packageFirstAt?: number;
+  packageLastAt?: number;
 }
 
 interface AuditEvent {
@@ -96,6 +99,8 @@ interface AuditEvent {
   userAgent?: string;
   objectRef?: { resource?: string; subresource?: string; name?: string };
   requestURI?: string;
+  requestReceivedTimestamp?: string;
+  stageTimestamp?: string;
 }
 
 /** Classifies one event. The admin identity is shared by the programs, the engine and kube-controller-manager. */
@@ -148,7 +153,13 @@ export class AuditLog {
       if (e.verb === "watch") out.watchesBySource[src]++;
       (out.agents[src] ??= new Set()).add((e.userAgent ?? "").slice(0, 80));
       const what = `${e.verb} ${e.objectRef?.resource ?? e.requestURI?.split("?")[0] ?? "?"}${e.objectRef?.subresource ? "/" + e.objectRef.subresource : ""}`;
-      if (src === "package") out.packageByVerb[what] = (out.packageByVerb[what] ?? 0) + 1;
+      if (src === "package") {
+        out.packageByVerb[what] = (out.packageByVerb[what] ?? 0) + 1;
+        const rx = Date.parse(e.requestReceivedTimestamp ?? "");
+        const done = Date.parse(e.stageTimestamp ?? "");
+        if (Number.isFinite(rx)) out.packageFirstAt = Math.min(out.packageFirstAt ?? Infinity, rx);
+        if (e.verb !== "watch" && Number.isFinite(done)) out.packageLastAt = Math.max(out.packageLastAt ?? -Infinity, done);
+      }
       if (src === "engine") out.engineByVerb[what] = (out.engineByVerb[what] ?? 0) + 1;
     }
     return out;

@@ -191,12 +191,34 @@ interface Run {
   output: string;
   /** Output lines with the local time they arrived (the CLI prints each step as it happens). */
   lines: Array<{ t: number; line: string }>;
+  phases?: Phases;
   start: number;
   end: number;
   ms: number;
   peakRss: number;
   requests: RequestCounts;
 }
+
+let runCounter = 0;
+
+/** A step line of the non-interactive display (`+  kubernetes:kubesphere.io/v1alpha1:InstallPlan x creating (0s)`). */
+const STEP_LINE = /^\s*[-+~]*\s+(kubesphere|kubernetes|pulumi-nodejs):\S+ \S+/;
+
+/**
+ * Where a command's time went, from its timestamped lines: start → the stack resource's first line
+ * (CLI start, language host, program load), → the last resource step line (the program's
+ * registrations and the engine's steps), → exit (the engine finishing, plugins shutting down).
+ */
+function phasesOf(lines: Array<{ t: number; line: string }>, start: number, end: number): Phases | undefined {
+  const stack = lines.find((l) => l.line.includes("pulumi:pulumi:Stack"))?.t;
+  const steps = lines.filter((l) => STEP_LINE.test(l.line));
+  if (stack === undefined) return undefined;
+  const last = steps.length ? steps[steps.length - 1].t : stack;
+  return { toStack: stack - start, steps: last - stack, toExit: end - last };
+}
+
+/** See {@link phasesOf}. */
+interface Phases { toStack: number; steps: number; toExit: number }
 
 /** The pulumi process running now (stopped on SIGTERM/SIGINT). */
 let running: ReturnType<typeof spawn> | undefined;
@@ -226,7 +248,12 @@ async function pulumi(e: Env, mode: Mode, args: string[], graphFile: string): Pr
   const peakRss = sampler.stop();
   await sleep(300); // the audit log gets the last watch's ResponseComplete once the connection is seen closed
   if (partial) lines.push({ t: end, line: partial });
-  return { code, output, lines, start, end, ms: end - start, peakRss, requests: e.audit.countSince(from) };
+  const runsDir = path.join(WORK, "runs");
+  fs.mkdirSync(runsDir, { recursive: true });
+  fs.writeFileSync(path.join(runsDir, `${String(++runCounter).padStart(3, "0")}-${mode}-${args[0]}${args.includes("--expect-no-changes") ? "-nochange" : ""}-${path.basename(graphFile, ".json")}.log`),
+    `# pulumi ${args.join(" ")} (${mode}, ${path.basename(graphFile)}) exit ${code} in ${end - start} ms; +ms since start\n` +
+    lines.map((l) => `+${l.t - start} ${l.line}`).join("\n") + "\n");
+  return { code, output, lines, start, end, ms: end - start, peakRss, requests: e.audit.countSince(from), phases: phasesOf(lines, start, end) };
 }
 
 async function newStack(e: Env, mode: Mode, stack: string): Promise<void> {
@@ -316,6 +343,9 @@ function edgeStats(e: Env, mode: Mode, set: BenchExtension[], run: Run): EdgeSta
 }
 
 interface Sample {
+  /** A preview, from its stack line: first package request, last catalog read done, first component step line (ms). */
+  previewPkgFirst?: number; previewPkgLast?: number; previewFirstComponent?: number;
+  previewPhases?: Phases; noopPhases?: Phases; upPhases?: Phases;
   previewMs?: number; previewRss?: number; previewReq?: RequestCounts;
   upMs?: number; upRss?: number; upReq?: RequestCounts; edges?: EdgeStats;
   noopMs?: number; noopReq?: RequestCounts; noopRss?: number;
@@ -328,16 +358,25 @@ async function cycle(e: Env, mode: Mode, n: number, set: BenchExtension[], graph
   const names = set.map((x) => x.name);
   const pv = await pulumi(e, mode, ["preview"], graphFile);
   if (pv.code !== 0) s.failures.push(`preview exited ${pv.code}:\n${tail(pv.output)}`);
-  else Object.assign(s, { previewMs: pv.ms, previewRss: pv.peakRss, previewReq: pv.requests });
+  else {
+    Object.assign(s, { previewMs: pv.ms, previewRss: pv.peakRss, previewReq: pv.requests, previewPhases: pv.phases });
+    const stackAt = pv.lines.find((l) => l.line.includes("pulumi:pulumi:Stack"))?.t;
+    const comp = pv.lines.find((l) => /KubeSphereExtension \S+ create/.test(l.line))?.t;
+    if (mode === "A" && stackAt !== undefined) {
+      if (pv.requests.packageFirstAt !== undefined) s.previewPkgFirst = pv.requests.packageFirstAt - stackAt;
+      if (pv.requests.packageLastAt !== undefined) s.previewPkgLast = pv.requests.packageLastAt - stackAt;
+      if (comp !== undefined) s.previewFirstComponent = comp - stackAt;
+    }
+  }
 
   const up = await pulumi(e, mode, ["up", "--yes", "--skip-preview"], graphFile);
   if (up.code !== 0) s.failures.push(`up exited ${up.code}:\n${tail(up.output)}`);
-  else Object.assign(s, { upMs: up.ms, upRss: up.peakRss, upReq: up.requests, edges: edgeStats(e, mode, set, up) });
+  else Object.assign(s, { upMs: up.ms, upRss: up.peakRss, upReq: up.requests, edges: edgeStats(e, mode, set, up), upPhases: up.phases });
 
   if (up.code === 0) {
     const noop = await pulumi(e, mode, ["up", "--yes", "--skip-preview", "--expect-no-changes"], graphFile);
     if (noop.code !== 0) s.failures.push(`no-change up exited ${noop.code}:\n${tail(noop.output)}`);
-    else Object.assign(s, { noopMs: noop.ms, noopReq: noop.requests, noopRss: noop.peakRss });
+    else Object.assign(s, { noopMs: noop.ms, noopReq: noop.requests, noopRss: noop.peakRss, noopPhases: noop.phases });
   }
   const ds = await pulumi(e, mode, ["destroy", "--yes", "--skip-preview"], graphFile);
   if (ds.code !== 0) s.failures.push(`destroy exited ${ds.code}:\n${tail(ds.output)}`);
@@ -500,11 +539,22 @@ function printN(r: NResult): void {
     p(`| preview (s) | ${fmtS(pv[0])} | ${fmtS(pv[1])} | ${fmtS(pv[2])} | A/B ${ratio(pv[0], pv[1])} | ≤ 1.2 | ${verdict(pv[0] / pv[1], 1.2)} |`);
     p(`| up from scratch (s) | ${fmtS(up[0])} | ${fmtS(up[1])} | ${fmtS(up[2])} | A/C ${ratio(up[0], up[2])} | ≤ 1.1 | ${verdict(up[0] / up[2], 1.1)} |`);
     p(`| no-change up (s) | ${fmtS(noop[0])} | ${fmtS(noop[1])} | ${fmtS(noop[2])} | A/B ${ratio(noop[0], noop[1])} | ≤ 1.2 | ${verdict(noop[0] / noop[1], 1.2)} |`);
+    const ph = (m: Mode, k: "previewPhases" | "noopPhases" | "upPhases"): string => {
+      const f = (q: keyof Phases): string => fmtS(med(s[m], (x) => x[k]?.[q]));
+      return `${f("toStack")} + ${f("steps")} + ${f("toExit")}`;
+    };
+    for (const [label, k] of [["preview", "previewPhases"], ["up from scratch", "upPhases"]] as const) {
+      p(`| ${label} split: start → stack line (CLI, language host, program load) + → last step line + → exit | ${ph("A", k)} | ${ph("B", k)} | ${ph("C", k)} | | | |`);
+    }
+    // A's preview between the stack line and the first component step: the program's own catalog reads.
+    const firstComponent = (x: Sample): number | undefined => x.previewFirstComponent;
+    p(`| A preview: stack line → first package request / → last catalog read done / → first component step line (s) | ${fmtS(med(s.A, (x) => x.previewPkgFirst))} / ${fmtS(med(s.A, (x) => x.previewPkgLast))} / ${fmtS(med(s.A, firstComponent))} | | | | | |`);
     const gatingA = s.A.flatMap((x) => x.edges?.gating ?? []);
     const gatingC = s.C.flatMap((x) => x.edges?.gating ?? []);
     const eA = `${median(gatingA).toFixed(0)} / ${pct(gatingA, 95).toFixed(0)}`;
     const eC = `${median(gatingC).toFixed(0)} / ${pct(gatingC, 95).toFixed(0)}`;
     p(`| dependency edge, dependent created − dependency ready (ms, median / p95) | ${eA} | n/a | ${eC} | | ≤ 100 (A) | ${verdict(pct(gatingA, 95), 100)} (p95) |`);
+    p(`| dependency edge min / max (ms) | ${Math.min(...gatingA).toFixed(0)} / ${Math.max(...gatingA).toFixed(0)} | | ${Math.min(...gatingC).toFixed(0)} / ${Math.max(...gatingC).toFixed(0)} | | | |`);
     const split = (m: Mode): string => {
       const f = (k: "waitDone" | "engineNext" | "planSeen"): string => median(s[m].flatMap((x) => x.edges?.[k] ?? [])).toFixed(0);
       return `${f("waitDone")} + ${f("engineNext")} + ${f("planSeen")}`;
@@ -517,7 +567,7 @@ function printN(r: NResult): void {
     p(`| API requests during up: package (watches) | ${pkgUp} (${pkgUpW}) | ${req("B", (c) => c.bySource.package, "upReq")} | ${req("C", (c) => c.bySource.package, "upReq")} | per ext ${(pkgUp / r.n).toFixed(1)} | ≤ 3/ext + const | see fit below |`);
     p(`| API requests during up: engine (watches) | ${req("A", (c) => c.bySource.engine, "upReq")} (${req("A", (c) => c.watchesBySource.engine, "upReq")}) | ${req("B", (c) => c.bySource.engine, "upReq")} (${req("B", (c) => c.watchesBySource.engine, "upReq")}) | ${req("C", (c) => c.bySource.engine, "upReq")} (${req("C", (c) => c.watchesBySource.engine, "upReq")}) | | | |`);
     const pkgNoop = req("A", (c) => c.bySource.package, "noopReq");
-    p(`| API requests during no-change up: package / engine | ${pkgNoop} / ${req("A", (c) => c.bySource.engine, "noopReq")} | ${req("B", (c) => c.bySource.package, "noopReq")} / ${req("B", (c) => c.bySource.engine, "noopReq")} | ${req("C", (c) => c.bySource.package, "noopReq")} / ${req("C", (c) => c.bySource.engine, "noopReq")} | | package 0 beyond the engine | ${pkgNoop === 0 ? "met" : "NOT met"} |`);
+    p(`| API requests during no-change up: package / engine | ${pkgNoop} / ${req("A", (c) => c.bySource.engine, "noopReq")} | ${req("B", (c) => c.bySource.package, "noopReq")} / ${req("B", (c) => c.bySource.engine, "noopReq")} | ${req("C", (c) => c.bySource.package, "noopReq")} / ${req("C", (c) => c.bySource.engine, "noopReq")} | | package 0 beyond the engine | ${pkgNoop === 0 ? "met" : "see fit below"} |`);
     p(`| API requests during preview: package / engine | ${req("A", (c) => c.bySource.package, "previewReq")} / ${req("A", (c) => c.bySource.engine, "previewReq")} | ${req("B", (c) => c.bySource.package, "previewReq")} / ${req("B", (c) => c.bySource.engine, "previewReq")} | ${req("C", (c) => c.bySource.package, "previewReq")} / ${req("C", (c) => c.bySource.engine, "previewReq")} | | | |`);
     const rssUp = MODES.map((m) => med(s[m], (x) => x.upRss));
     const rssPv = MODES.map((m) => med(s[m], (x) => x.previewRss));
@@ -552,6 +602,9 @@ function printFit(results: NResult[]): void {
     const slope = (c(hi) - c(lo)) / (hi.n - lo.n);
     const constant = c(lo) - slope * lo.n;
     p(`## API requests of the package during up, fit over N = ${lo.n} .. ${hi.n}: ${slope.toFixed(2)} per extension + ${constant.toFixed(0)} per program — target ≤ 3 per extension + a constant: ${verdict(slope, 3)}`);
+    const cn = (r: NResult): number => med(r.samples.A, (x) => x.noopReq?.bySource.package);
+    const slopeNoop = (cn(hi) - cn(lo)) / (hi.n - lo.n);
+    p(`## API requests of the package during a no-change up, fit over N = ${lo.n} .. ${hi.n}: ${slopeNoop.toFixed(2)} per unchanged extension + ${(cn(lo) - slopeNoop * lo.n).toFixed(0)} per program — target 0 per unchanged extension: ${Number.isFinite(slopeNoop) ? (slopeNoop <= 0.05 ? "met" : "NOT met") : "no data"}`);
     p("");
   }
 }
@@ -595,12 +648,13 @@ async function main(): Promise<void> {
   const started = new Date();
   const e = await setUp(o);
   const results: NResult[] = [];
+  const printed = new Set<NResult>();
   // Stopped early (the matrix is long): print what was measured, stop the cluster, exit non-zero.
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.once(sig, () => {
       p(`\n(stopped by ${sig}: the figures below are from the runs completed so far)\n`);
       running?.kill("SIGINT");
-      for (const r of results) printN(r);
+      for (const r of results) if (!printed.has(r)) printN(r);
       printFit(results);
       e.timeline.stop();
       if (!o.keepCluster) sh("e2e/cluster-down.sh >/dev/null 2>&1 || true", { ...process.env, E2E_WORK_DIR: CLUSTER_WORK });
@@ -629,6 +683,7 @@ async function main(): Promise<void> {
         }
       }
       printN(r);
+      printed.add(r);
     }
     printFit(results);
   } finally {
