@@ -27,6 +27,8 @@ cd "$REPO"
 source scripts/node-env.sh >/dev/null   # the package's provider runs on Node 24
 say() { printf 'sdk-check: %s\n' "$*"; }
 fail() { printf 'sdk-check: FAILED: %s\n' "$*" >&2; exit 1; }
+problems=()
+problem() { printf 'sdk-check: FAILED: %s\n' "$*" >&2; problems+=("$*"); }   # keeps checking the other SDK
 t0=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - t0 ))s"; }
 
@@ -86,7 +88,7 @@ func main() {
 		}
 		monitoring, err := $pkgname.NewKubeSphereExtension(ctx, "whizard-monitoring", &$pkgname.KubeSphereExtensionArgs{
 			Name: pulumi.String("whizard-monitoring"), Version: pulumi.String("1.1.1"),
-			Config: pulumi.Map{"whizard-monitoring-agent": pulumi.Map{"enabled": pulumi.Bool(true)}},
+			Config: pulumi.Map{"kube-prometheus-stack": pulumi.Map{"prometheus": pulumi.Map{"prometheusSpec": pulumi.Map{"retention": pulumi.String("15d")}}}},
 		}, pulumi.DependsOn([]pulumi.Resource{telemetry}))
 		if err != nil {
 			return err
@@ -106,7 +108,7 @@ GO
   go build -trimpath ./... >"$WORK/go-build.log" 2>&1 || { cat "$WORK/go-build.log" >&2; exit 1; }
   go vet ./... >"$WORK/go-vet.log" 2>&1 || { cat "$WORK/go-vet.log" >&2; exit 1; }
   echo "sdk-check: Go SDK ($module, sdk/v3 v$SDK_GO_PULUMI_VERSION): go build + go vet ./... ok in $(( $(date +%s) - s ))s"
-) || fail "the generated Go SDK does not build"
+) || problem "the generated Go SDK does not build"
 
 # ---- 3. Python -----------------------------------------------------------------------------------------
 PY="$(command -v python3 || true)"
@@ -120,22 +122,28 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import pulumi" 2>/dev
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "pulumi==$SDK_PY_PULUMI_VERSION" >"$WORK/pip-pulumi.log" 2>&1 \
     || { tail -n 20 "$WORK/pip-pulumi.log" >&2; rm -rf "$VENV"; fail "pip install pulumi==$SDK_PY_PULUMI_VERSION"; }
 fi
-# the SDK goes into a throw-away copy of the venv's site so the cached venv stays clean
-"$VENV/bin/pip" install --quiet --disable-pip-version-check --target "$WORK/py-site" --no-deps "$WORK/sdk/python" \
-  >"$WORK/pip-sdk.log" 2>&1 || { tail -n 20 "$WORK/pip-sdk.log" >&2; fail "pip install of the generated Python SDK"; }
-PYTHONPATH="$WORK/py-site" "$VENV/bin/python" - <<'PYCODE' || fail "import pulumi_kubesphere"
+# the SDK (and its own requirements) into the cached venv, removed again afterwards: never a stale copy
+"$VENV/bin/pip" uninstall --quiet --yes pulumi_kubesphere >/dev/null 2>&1 || true
+"$VENV/bin/pip" install --quiet --disable-pip-version-check "$WORK/sdk/python" \
+  >"$WORK/pip-sdk.log" 2>&1 || { tail -n 20 "$WORK/pip-sdk.log" >&2; problem "pip install of the generated Python SDK"; }
+"$VENV/bin/python" - <<'PYCODE' || problem "import pulumi_kubesphere"   # cwd is $WORK
 import pulumi_kubesphere as k
+import importlib.metadata
 import pulumi
 missing = [c for c in ("KubeSphereExtension", "KubeSphereExtensionSet") if not hasattr(k, c)]
 assert not missing, f"pulumi_kubesphere lacks {missing}"
-assert k.__file__.startswith(__import__("os").environ["PYTHONPATH"]), k.__file__
-print(f"sdk-check: Python SDK: import pulumi_kubesphere ok ({k.__name__} with KubeSphereExtension, KubeSphereExtensionSet; pulumi {pulumi.__version__ if hasattr(pulumi, '__version__') else '?'})")
+assert "site-packages" in k.__file__, k.__file__   # the installed distribution, not a source dir
+print(f"sdk-check: Python SDK: import pulumi_kubesphere ok (KubeSphereExtension, KubeSphereExtensionSet; pulumi {importlib.metadata.version('pulumi')})")
 PYCODE
+"$VENV/bin/pip" uninstall --quiet --yes pulumi_kubesphere >/dev/null 2>&1 || true
 say "Python venv + install + import: $(( $(date +%s) - s ))s"
 
 # ---- 4. kubeconfig is secret in both SDKs ----------------------------------------------------------------
-grep -rq 'ToSecret(args.Kubeconfig)' "$pkgdir" || fail "Go SDK does not mark kubeconfig secret"
-grep -rq 'pulumi.Output.secret(kubeconfig)' "$WORK/sdk/python" || fail "Python SDK does not mark kubeconfig secret"
-say "kubeconfig is secret in the Go and Python SDKs"
+grep -rq 'ToSecret(args.Kubeconfig)' "$pkgdir" || problem "Go SDK does not mark kubeconfig secret"
+grep -rq 'pulumi.Output.secret(kubeconfig)' "$WORK/sdk/python" || problem "Python SDK does not mark kubeconfig secret"
 
+if [ ${#problems[@]} -gt 0 ]; then
+  say "${#problems[@]} problem(s) after $(elapsed):"; printf '  - %s\n' "${problems[@]}"; exit 1
+fi
+say "kubeconfig is secret in the Go and Python SDKs"
 say "OK in $(elapsed)"
