@@ -141,12 +141,15 @@ export async function resolveForComponent(
   if (problems.length > 0) {
     // Without valid arguments there is no catalog to read; the requests' own shape problems are
     // still reported with them, so one run shows everything that needs fixing.
-    const shape = rawRequests.flatMap((r, i) => parseExtensionRequest(r, rawRequests.length > 1 ? `extensions[${i}]` : "").problems);
+    const shape = rawRequests.flatMap((r, i) => parseExtensionRequest(r, subject.startsWith("set ") ? `extensions[${i}]` : "").problems);
     throw componentError(describeProblems(subject, [...problems, ...shape]), parent);
   }
   try {
     const catalog = chooseCatalog(common, injected, (m) => pulumi.log.warn(m, parent));
-    const set = await resolveSet(catalog, rawRequests, { declared, ksVersion: common.ksVersion, kubeVersion: common.kubeVersion, stack });
+    // A set of one is still a set: its problems name the entry (`extensions[0] (name): ...`).
+    const set = await resolveSet(catalog, rawRequests, {
+      declared, ksVersion: common.ksVersion, kubeVersion: common.kubeVersion, stack, standalone: !subject.startsWith("set "),
+    });
     for (const m of set.members) for (const w of m.warnings) pulumi.log.warn(`${m.name}: ${w}`, parent);
     const chartErrors = await checkMembersAgainstCharts(set.members, common, chartSourceFor(common, catalog), parent);
     if (chartErrors.length > 0) {

@@ -95,7 +95,7 @@ describe("end to end from Pulumi YAML: the quickstart with the real engine and t
     const mon = kubectlJson(e, "installplans.kubesphere.io whizard-monitoring");
     expect(tel.status).to.include({ state: "Installed", version: "1.2.2" });
     expect(mon.status).to.include({ state: "Installed", version: "1.1.1" });
-    expect(mon.spec).to.deep.include({ enabled: true, upgradeStrategy: "Manual", config: "whizard-monitoring-agent:\n  enabled: true\n" });
+    expect(mon.spec).to.deep.include({ enabled: true, upgradeStrategy: "Manual", config: "kube-prometheus-stack:\n  prometheus:\n    prometheusSpec:\n      retention: 15d\n" });
     const out = JSON.parse((await pulumi(e, ["stack", "output", "--json", "--stack", "yaml-set"], SET_PROGRAM)).stdout);
     expect(out.order).to.deep.equal(["whizard-telemetry", "whizard-monitoring"]);
     expect(out.versions).to.deep.equal({ "whizard-telemetry": "1.2.2", "whizard-monitoring": "1.1.1" });
