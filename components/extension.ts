@@ -254,6 +254,38 @@ function anySecret(values: unknown[]): pulumi.Output<boolean> {
     .then((flags) => flags.some(Boolean)));
 }
 
+/** A member's staged rollout: what the readiness resource runs, and the waves (for outputs and policies). */
+interface PlannedRollout {
+  input?: RolloutInput;
+  waves: string[][];
+  removalWaves: string[][];
+}
+
+/**
+ * Plans a staged rollout at preview — validated (an error fails the extension, naming the field) and
+ * shown wave by wave in the log; the readiness resource runs it on `up`.
+ */
+function planMemberRollout(component: pulumi.Resource, resolved: pulumi.Output<ResolvedExtension>, rolloutArg: pulumi.Output<unknown>,
+  path: string): pulumi.Output<PlannedRollout> {
+  return pulumi.all([resolved, rolloutArg]).apply(([r, arg]) => {
+    if (arg === undefined || arg === null) return { waves: [], removalWaves: [] };
+    const desired = r.installPlan.spec.clusterScheduling;
+    const input: RolloutInput = { rollout: arg, desired: desired ?? {}, targets: r.targetClusters, installationMode: r.installationMode, path };
+    try {
+      const plan = planRollout({
+        name: r.name, ...input, desired, live: r.existingPlan,
+        expected: expectedInstallPlan({ plan: r.installPlan, targetClusters: r.targetClusters, previous: r.existingPlan }),
+      });
+      for (const line of describeRollout(plan)) pulumi.log.info(line, component);
+      const of = (kind: string) => plan.waves.filter((w) => w.kind === kind).map((w) => w.clusters);
+      return { input, waves: of("apply"), removalWaves: of("remove") };
+    } catch (e) {
+      if (e instanceof RolloutInputError) throw componentError(`extension ${JSON.stringify(r.name)}: ${e.message}`, component);
+      throw e;
+    }
+  });
+}
+
 /**
  * A KubeSphere 4.x extension installed through an `InstallPlan`, validated at preview and awaited
  * until truly installed.
@@ -346,30 +378,8 @@ export class KubeSphereExtension extends pulumi.ComponentResource {
     });
     const common = resolution.apply((r) => r.common);
 
-    // A staged rollout is planned (validated, and shown) at preview; the readiness resource runs it.
-    const rolloutPath = member ? `extensions[${JSON.stringify(member.name)}].rollout` : "rollout";
-    const rollout: pulumi.Output<{ input?: RolloutInput; waves: string[][]; removalWaves: string[][] }> = pulumi.all([resolvedRequest, raw]).apply(([r, plain]) => {
-      if (plain.rollout === undefined || plain.rollout === null) return { waves: [], removalWaves: [] };
-      const input: RolloutInput = {
-        rollout: plain.rollout, desired: r.installPlan.spec.clusterScheduling ?? {}, targets: r.targetClusters,
-        installationMode: r.installationMode, path: rolloutPath,
-      };
-      try {
-        const plan = planRollout({
-          name: r.name, ...input, desired: r.installPlan.spec.clusterScheduling, live: r.existingPlan,
-          expected: expectedInstallPlan({ plan: r.installPlan, targetClusters: r.targetClusters, previous: r.existingPlan }),
-        });
-        for (const line of describeRollout(plan)) pulumi.log.info(line, this);
-        return {
-          input,
-          waves: plan.waves.filter((w) => w.kind === "apply").map((w) => w.clusters),
-          removalWaves: plan.waves.filter((w) => w.kind === "remove").map((w) => w.clusters),
-        };
-      } catch (e) {
-        if (e instanceof RolloutInputError) throw componentError(`extension ${JSON.stringify(r.name)}: ${e.message}`, this);
-        throw e;
-      }
-    });
+    const rollout = planMemberRollout(this, resolvedRequest, raw.apply((p) => p.rollout),
+      member ? `extensions[${JSON.stringify(member.name)}].rollout` : "rollout");
 
     // A bad rollout fails the extension like any other resolution problem: nothing is written.
     const resolved: pulumi.Output<ResolvedExtension> = pulumi.all([resolvedRequest, rollout]).apply(([r]) => r);
