@@ -86,11 +86,9 @@ class ApiRecorder {
     await this.follow("/apis/batch/v1/jobs", {}, (type, obj) => {
       const job = obj as { metadata: { name: string; annotations?: Record<string, string> }; spec?: any };
       if (type !== "ADDED" || !job.metadata.name.includes(EXT)) return;
-      const env: Array<{ name: string; value?: string }> = job.spec?.template?.spec?.containers?.[0]?.env ?? [];
-      this.jobs.push({
-        at: Date.now(), name: job.metadata.name, cluster: env.find((v) => v.name === "CLUSTER_NAME")?.value || undefined,
-        action: job.metadata.annotations?.["executor.kubesphere.io/action"],
-      });
+      // An agent run's helm command sets `global.clusterInfo.name=<cluster>` (docs/kubesphere-behavior.md §2.9).
+      const cluster = /global\.clusterInfo\.name=([a-z0-9.-]+)/.exec(JSON.stringify(job.spec ?? {}))?.[1];
+      this.jobs.push({ at: Date.now(), name: job.metadata.name, cluster, action: job.metadata.annotations?.["executor.kubesphere.io/action"] });
     });
   }
 
@@ -180,6 +178,28 @@ function timelineTable(rows: ClusterTimelineRow[]): string[] {
   ];
 }
 
+/** The stack config of the scenario; `extra` adds or replaces keys. */
+function stackConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { extension: { name: EXT, version: VERSION }, clusters: MEMBERS, rollout: { batchSize: 2 }, timeoutSeconds: 60, ...extra };
+}
+
+/**
+ * Pairs of progress lines of the component's diagnostics that the CLI shows in the opposite order
+ * of how the rollout emitted them: `wave N/3: done` must come before `wave N+1/3: <what>` (the
+ * rollout writes the next wave only after logging the previous one done).
+ */
+function progressInversions(output: string): string[] {
+  const diag = output.slice(output.indexOf("Diagnostics:"));
+  const lines = diag.split("\n").map((l) => l.trim());
+  const out: string[] = [];
+  for (let n = 1; n < WAVES.length; n++) {
+    const done = lines.findIndex((l) => l.startsWith(`wave ${n}/${WAVES.length}: done`));
+    const next = lines.findIndex((l) => new RegExp(`^wave ${n + 1}/${WAVES.length}: (add|update|finish)`).test(l));
+    if (done >= 0 && next >= 0 && next < done) out.push(`"${lines[next]}" shown before "${lines[done]}"`);
+  }
+  return out;
+}
+
 describe("end to end, issue 15: a three-wave staged rollout with a failing wave-2 cluster (real engine)", function () {
   this.timeout(20 * 60_000);
   let e: E2eEnv;
@@ -187,6 +207,8 @@ describe("end to end, issue 15: a three-wave staged rollout with a failing wave-
   /** Number of plan observations at the end of each `up` (the record is split per run). */
   const marks: number[] = [];
   let jobsAfterUp1: JobSeen[] = [];
+  /** Progress lines the CLI showed out of order (reported, see the last test). */
+  const inversions: string[] = [];
 
   before(async function () {
     const binDir = builtBinDir();
@@ -204,12 +226,7 @@ describe("end to end, issue 15: a three-wave staged rollout with a failing wave-
     addMemberClusters(e);
     recorder = new ApiRecorder(KubeClient.load({ kubeconfig: fs.readFileSync(kubeconfig, "utf8") }, { watchIdleMs: 120_000 }));
     await recorder.start();
-    await newStack(e, {
-      extension: { name: EXT, version: VERSION },
-      clusters: MEMBERS,
-      rollout: { batchSize: 2 },
-      timeoutSeconds: 60,
-    });
+    await newStack(e, stackConfig());
   });
   after(() => {
     recorder?.stop();
@@ -227,11 +244,16 @@ describe("end to end, issue 15: a three-wave staged rollout with a failing wave-
     marks.push(recorder.plans.length);
     jobsAfterUp1 = [...recorder.jobs];
     keep("record-up-1.json", JSON.stringify(recorder.plans, null, 1));
+    inversions.push(...progressInversions(run.output).map((i) => `up 1: ${i}`));
 
     expect(run.code, run.output).to.not.equal(0);
     expect(run.output).to.match(new RegExp(`rollout of ${EXT} stopped at wave 2/3`));
-    expect(run.output).to.include(FAULTED);
-    expect(run.output).to.include("devops-agent-apiserver not ready");
+    // The cause as the controller records it: the agent's Job failed. (The fault's own text is the
+    // helm pod's log; the e2e simulator runs without executor pods — no kubelet — so the package
+    // says the pod is missing and prints how to inspect the Job.)
+    expect(run.output).to.match(/InstallPlan devops \(agent on cluster member3\) failed: cluster member3: InstallFailed: Job has reached the specified backoff limit/);
+    expect(run.output).to.match(/Executor Job: kubesphere-devops-system\/helm-install-devops-agent-[a-z0-9]+/);
+    expect(run.output).to.match(/Wave 2: member3 InstallFailed, member4 (Installing|Installed)\./);
     expect(run.output).to.match(/never touched: member5, member6/);
     expect(run.output).to.match(/change the override of member3/);
 
@@ -264,13 +286,7 @@ describe("end to end, issue 15: a three-wave staged rollout with a failing wave-
   });
 
   it("2. with member3's override changed the next `up` resumes at wave 2 (no new Job on wave 1) and completes; a third `up` is a no-op", async () => {
-    setStackConfig({
-      extension: { name: EXT, version: VERSION },
-      clusters: MEMBERS,
-      overrides: { [FAULTED]: FIX_OVERRIDE },
-      rollout: { batchSize: 2 },
-      timeoutSeconds: 60,
-    });
+    setStackConfig(stackConfig({ overrides: { [FAULTED]: FIX_OVERRIDE } }));
     const preview = await pulumi(e, ["preview", "--diff", "--stack", STACK], PROGRAM);
     keep("preview-2.txt", preview.output);
     expect(preview.code, preview.output).to.equal(0);
@@ -281,6 +297,7 @@ describe("end to end, issue 15: a three-wave staged rollout with a failing wave-
     marks.push(recorder.plans.length);
     keep("record-all.json", JSON.stringify(recorder.plans, null, 1));
     keep("jobs.json", JSON.stringify(recorder.jobs, null, 1));
+    inversions.push(...progressInversions(run.output).map((i) => `up 2: ${i}`));
     expect(run.code, run.output).to.equal(0);
     expect(recorder.gaps, recorder.gaps.join("\n")).to.deep.equal([]);
     expect(run.output).to.match(/wave 1\/3[^\n]*already done, skipped|wave 1\/3: unchanged member1, member2 \(done: skipped\)/);
@@ -320,5 +337,46 @@ describe("end to end, issue 15: a three-wave staged rollout with a failing wave-
     keep("up-3.txt", again.output);
     expect(again.code, again.output).to.equal(0);
     expect(kubectlJson(e, `installplans.kubesphere.io ${EXT}`).metadata.resourceVersion).to.equal(rvBefore);
+  });
+
+  it("3. the Kubernetes provider and the rollout do not fight over spec.clusterScheduling: refresh is clean, a config change keeps the placement", async () => {
+    // After a refresh the provider's state holds the live object, placement included.
+    const refresh = await pulumi(e, ["refresh", "--yes", "--skip-preview", "--stack", STACK], PROGRAM);
+    keep("refresh.txt", refresh.output);
+    expect(refresh.code, refresh.output).to.equal(0);
+    const preview = await pulumi(e, ["preview", "--diff", "--expect-no-changes", "--stack", STACK], PROGRAM);
+    keep("preview-after-refresh.txt", preview.output);
+    expect(preview.code, preview.output).to.equal(0);
+
+    // A config change is written by the provider (the InstallPlan resource) and re-runs the host and
+    // every placed agent; the placement the rollout wrote must survive that write.
+    const from = recorder.plans.length;
+    const jobsFrom = recorder.jobs.length;
+    setStackConfig(stackConfig({ overrides: { [FAULTED]: FIX_OVERRIDE }, config: { agent: { controller: { replicas: 1 } } } }));
+    const run = await up(e);
+    keep("up-4-config.txt", run.output);
+    await new Promise((r) => setTimeout(r, 1000));
+    keep("record-config-change.json", JSON.stringify(recorder.plans.slice(from), null, 1));
+    expect(run.code, run.output).to.equal(0);
+    expect(recorder.gaps, recorder.gaps.join("\n")).to.deep.equal([]);
+    const versions = recorder.plans.slice(from);
+    expect(versions.length).to.be.greaterThan(0);
+    const shrunk = versions.filter((o) => MEMBERS.some((c) => !placedIn(o.plan, c)));
+    expect(shrunk.map((o) => `rv ${o.rv}: ${JSON.stringify(o.plan.spec.clusterScheduling)}`)).to.deep.equal([]);
+    const live = kubectlJson(e, `installplans.kubesphere.io ${EXT} --show-managed-fields`);
+    keep("managed-fields-final.json", JSON.stringify(live.metadata.managedFields, null, 1));
+    expect(live.spec.config).to.equal("agent:\n  controller:\n    replicas: 1\n");
+    for (const c of MEMBERS) expect(live.status.clusterSchedulingStatuses[c], c).to.include({ state: "Installed", version: VERSION });
+    // The host and all six agents ran again (one Job each), as KubeSphere does for a config change.
+    const jobs = recorder.jobs.slice(jobsFrom);
+    expect(jobs.filter((j) => j.cluster === undefined).length, JSON.stringify(jobs)).to.equal(1);
+    for (const c of MEMBERS) expect(jobs.filter((j) => j.cluster === c).length, `${c}: ${JSON.stringify(jobs)}`).to.equal(1);
+    const owners = (live.metadata.managedFields ?? []).filter((f: any) => JSON.stringify(f.fieldsV1 ?? {}).includes("clusterScheduling")).map((f: any) => f.manager);
+    expect(owners).to.deep.equal(["kubesphere-ext-rollout"]);
+    inversions.push(...progressInversions(run.output).map((i) => `up 4: ${i}`));
+
+    // Reported, not asserted: the CLI's order of the rollout's progress lines (see the report).
+    keep("progress-inversions.txt", inversions.join("\n") + "\n");
+    if (inversions.length > 0) console.log(["      progress lines shown out of order by the CLI:", ...inversions.map((l) => `        ${l}`)].join("\n"));
   });
 });
