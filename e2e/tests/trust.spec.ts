@@ -21,7 +21,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import {
   builtBinDir, E2eEnv, exists, installDynamicProviderShim, kubectlJson, offlinePulumiEnv, pulumi, REPO, RunResult,
-  startCluster, stopCluster,
+  stopCluster,
 } from "./harness";
 
 const PROGRAM = path.join(REPO, "e2e", "programs", "trust");
@@ -67,6 +67,30 @@ function auditBinDir(binDir: string): { dir: string; auditLog: string } {
     "",
   ].join("\n"), { mode: 0o755 });
   return { dir, auditLog };
+}
+
+/**
+ * cluster-up.sh with the simulator, as the harness's `startCluster` does, plus a preload that keeps
+ * the simulator's event loop alive. Without it the simulator exits silently (code 0) about 30 s after
+ * start: client-node's Watch aborts a watch after 30 s without events, the simulator schedules the
+ * re-watch with an `unref()`ed timer (simulator/kubeClient.ts), and when all four watches end together
+ * nothing keeps Node running (seen 2026-12-05 in the audit log: the four watches end at +30 s, never
+ * re-opened, pid gone; reported).
+ */
+function startTrustCluster(binDir: string): string {
+  fs.mkdirSync(WORK, { recursive: true });
+  const faultsFile = path.join(WORK, "faults.yaml");
+  fs.writeFileSync(faultsFile, YAML.stringify({ faults: [] }));
+  const keepAlive = path.join(WORK, "simulator-keepalive.js");
+  fs.writeFileSync(keepAlive, "// e2e/tests/trust.spec.ts: keeps the simulator process alive between watches\nsetInterval(() => {}, 1 << 30);\n");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, E2E_BIN_DIR: binDir, E2E_WORK_DIR: WORK,
+    E2E_SIMULATOR_CMD: `exec node -r ${JSON.stringify(keepAlive)} bin/simulator/main.js --kubeconfig "$KUBECONFIG" --faults ${JSON.stringify(faultsFile)} --time-scale 0.02`,
+    E2E_SIMULATOR_READY_REGEX: "watching",
+  };
+  stopCluster(WORK);
+  execFileSync("bash", [path.join(REPO, "e2e", "cluster-up.sh")], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+  return path.join(WORK, "kubeconfig");
 }
 
 /** Whether the simulator process cluster-up started is still running. */
@@ -172,7 +196,7 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
     const wrapped = auditBinDir(binDir!);
     auditLog = wrapped.auditLog;
     fs.rmSync(auditLog, { force: true });
-    const kubeconfig = startCluster(wrapped.dir, WORK, { faults: [] });
+    const kubeconfig = startTrustCluster(wrapped.dir);
     // `--event-log` is registered only with PULUMI_DEBUG_COMMANDS (as the Automation API sets it);
     // without it the 3.274 CLI says `unknown flag: --event-log`.
     e = { binDir: binDir!, kubeconfig, env: { ...offlinePulumiEnv(binDir!, WORK, kubeconfig), PULUMI_DEBUG_COMMANDS: "1" } };
@@ -183,6 +207,9 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
     fs.writeFileSync(markedPath, markedKubeconfig(kubeconfig), { mode: 0o600 });
     keyChunk = realKeyChunk(kubeconfig);
     expect(simulatorAlive(), "the controller simulator is not running (e2e/.work/trust/logs/simulator.log)").to.equal(true);
+  });
+  afterEach(function () {
+    if (e && !simulatorAlive()) throw new Error("the controller simulator died during this test (e2e/.work/trust/logs/simulator.log)");
   });
   after(() => { if (e) stopCluster(WORK); });
 
