@@ -88,9 +88,17 @@ function startTrustCluster(binDir: string): string {
     E2E_SIMULATOR_CMD: `exec node -r ${JSON.stringify(keepAlive)} bin/simulator/main.js --kubeconfig "$KUBECONFIG" --faults ${JSON.stringify(faultsFile)} --time-scale 0.02`,
     E2E_SIMULATOR_READY_REGEX: "watching",
   };
-  stopCluster(WORK);
-  execFileSync("bash", [path.join(REPO, "e2e", "cluster-up.sh")], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
-  return path.join(WORK, "kubeconfig");
+  // cluster-up picks random free ports; on this shared machine another cluster may take one first
+  // ("bind: address already in use", seen once), so one retry.
+  for (let attempt = 1; ; attempt++) {
+    stopCluster(WORK);
+    try {
+      execFileSync("bash", [path.join(REPO, "e2e", "cluster-up.sh")], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+      return path.join(WORK, "kubeconfig");
+    } catch (err) {
+      if (attempt >= 2) throw err;
+    }
+  }
 }
 
 /** Whether the simulator process cluster-up started is still running. */
