@@ -261,10 +261,13 @@ describe("end to end, issue 15: a three-wave staged rollout with a failing wave-
 
     expect(run.code, run.output).to.not.equal(0);
     expect(run.output).to.match(new RegExp(`rollout of ${EXT} stopped at wave 2/3`));
-    // The cause as the controller records it: the agent's Job failed. (The fault's own text is the
-    // helm pod's log; the e2e simulator runs without executor pods — no kubelet — so the package
-    // says the pod is missing and prints how to inspect the Job.)
-    expect(run.output).to.match(/InstallPlan devops \(agent on cluster member3\) failed: cluster member3: InstallFailed: Job has reached the specified backoff limit/);
+    // The cause as the controller recorded it when the waiter saw the failure. KubeSphere derives the
+    // state from the Job and from the Helm release (docs/kubesphere-behavior.md §2.4), so which message
+    // the agent's entry carries first depends on which one its reconcile sees first: Helm's description
+    // (with the fault's text) or the Job's condition. Both were seen in real runs of this scenario. (The
+    // e2e simulator runs without executor pods — no kubelet — so there is no helm log to quote.)
+    expect(run.output).to.match(new RegExp("InstallPlan devops \\(agent on cluster member3\\) failed: cluster member3: InstallFailed: " +
+      `(Release "devops-agent" failed: ${FAULT_ERROR.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}|Job has reached the specified backoff limit)`));
     expect(run.output).to.match(/Executor Job: kubesphere-devops-system\/helm-install-devops-agent-[a-z0-9]+/);
     expect(run.output).to.match(/Wave 2: member3 InstallFailed, member4 (Installing|Installed)\./);
     expect(run.output).to.match(/never touched: member5, member6/);
