@@ -101,6 +101,29 @@ function startTrustCluster(binDir: string): string {
   }
 }
 
+/**
+ * An Automation API stack with an INLINE program run by this (mocha) process, through the built
+ * Pulumi CLI (`PulumiCommand.get`, never `install`) and the e2e environment (offline, file backend).
+ */
+async function inlineStack(e: E2eEnv, name: string, program: () => Promise<Record<string, unknown>>) {
+  const { LocalWorkspace, PulumiCommand } = await import("@pulumi/pulumi/automation");
+  const workDir = path.join(WORK, `inline-${name}`);
+  fs.mkdirSync(workDir, { recursive: true });
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(e.binDir), skipVersionCheck: true });
+  return LocalWorkspace.createOrSelectStack({ stackName: name, projectName: "e2e-trust-inline", program },
+    { workDir, envVars: e.env as Record<string, string>, pulumiCommand });
+}
+
+/** The combined output of a failed Automation API operation (its CommandError), or of a successful one. */
+async function outcome(op: () => Promise<{ stdout: string; stderr: string }>): Promise<{ failed: boolean; output: string }> {
+  try {
+    const r = await op();
+    return { failed: false, output: r.stdout + r.stderr };
+  } catch (err) {
+    return { failed: true, output: String((err as Error).message) };
+  }
+}
+
 /** Whether the simulator process cluster-up started is still running. */
 function simulatorAlive(): boolean {
   try {
@@ -224,13 +247,12 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
   // Scenario 2 first: it needs a cluster where cert-manager is NOT installed.
   describe("2. two Automation API runs in one process give the answers of two separate runs", () => {
     it("run 1 (cert-manager + ob-operator in a set) previews; run 2 (only ob-operator) fails like a separate run", async () => {
-      const { LocalWorkspace, PulumiCommand } = await import("@pulumi/pulumi/automation");
       const pulumiPkg = await import("@pulumi/pulumi");
       // The compiled package, as programs load it.
       const ks = require(path.join(REPO, "bin", "index.js"));
       const kubeconfigText = fs.readFileSync(e.kubeconfig, "utf8");
       let declared: "both" | "ob-only" = "both";
-      const program = async () => {
+      const stack = await inlineStack(e, "inline", async () => {
         const kubeconfig = pulumiPkg.secret(kubeconfigText);
         if (declared === "both") {
           new ks.KubeSphereExtensionSet("platform", {
@@ -241,12 +263,7 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
           new ks.KubeSphereExtension("ob-operator", { name: "ob-operator", version: "2.3.2", kubeconfig, timeoutSeconds: 60 });
         }
         return {};
-      };
-      const workDir = path.join(WORK, "inline");
-      fs.mkdirSync(workDir, { recursive: true });
-      const pulumiCommand = await PulumiCommand.get({ root: path.dirname(e.binDir), skipVersionCheck: true });
-      const stack = await LocalWorkspace.createOrSelectStack({ stackName: "inline", projectName: "e2e-trust-inline", program },
-        { workDir, envVars: e.env as Record<string, string>, pulumiCommand });
+      });
 
       const run1 = await stack.preview({ color: "never" });
       keep("automation-run1.txt", run1.stdout + run1.stderr);
@@ -278,6 +295,11 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
       const separateLine = separate.output.split("\n").find((l) => /cert-manager/.test(l) && /requires|required/.test(l))!.trim();
       expect(run2Output, `separate run said: ${separateLine}`).to.include(separateLine.replace(/^error: /, ""));
       expect(exists(e, "installplans.kubesphere.io ob-operator")).to.equal(false);
+
+      // Run 3, same process, both declared again: previews as run 1 did (a failed run leaves nothing behind).
+      declared = "both";
+      const run3 = await stack.preview({ color: "never" });
+      expect(run3.changeSummary.create, run3.stdout).to.equal(run1.changeSummary.create);
     });
   });
 
@@ -481,8 +503,15 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
       expect(preview.output).to.match(/vector-installplan/);
       const up = await run(e, "adopt", ["up", "--yes"]);
       keep("adopt-true-up.txt", up.output);
-      const after = kubectlJson(e, "installplans.kubesphere.io vector");
+      const after = JSON.parse(kubectl(e, ["get", "installplans.kubesphere.io", "vector", "-o", "json", "--show-managed-fields"]));
       keep("adopt-true-plan.json", JSON.stringify(after, null, 2));
+      // What the built provider (v4.25 code: server-side apply on create) does with the existing object:
+      // it applies over it (no "already exists"), so the plan is stamped with this stack; the spec is
+      // unchanged, so the controller does not run the install again.
+      expect(up.code, up.output).to.equal(0);
+      expect(after.metadata.uid).to.equal(before.metadata.uid);
+      expect(after.metadata.annotations?.["kubesphere-ext.io/managed-by-stack"]).to.equal("e2e-trust/adopt");
+      expect(after.status.jobName).to.equal(before.status.jobName);
       console.log(`      adopt: true, pulumi up exit ${up.code}; plan managers: ${JSON.stringify((after.metadata.managedFields ?? []).map((f: any) => `${f.manager}/${f.operation}`))}; annotations: ${JSON.stringify(after.metadata.annotations ?? {})}`);
       if (up.code !== 0) {
         console.log(`      adopt: true up failed:\n${up.output.split("\n").filter((l) => /error|conflict|exists/i.test(l)).slice(0, 8).join("\n")}`);
@@ -511,6 +540,31 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
       expect(cm.status.state).to.equal("Installed");
       const state = JSON.parse((await run(e, "stack-a", ["stack", "export"])).stdout);
       expect(state.deployment.resources.some((r: any) => r.type === "kubernetes:kubesphere.io/v1alpha1:InstallPlan")).to.equal(true);
+    });
+
+    it("(2, downgrade) Automation API, one process: `allowDowngrade` of run 1 does not carry into run 2", async () => {
+      const pulumiPkg = await import("@pulumi/pulumi");
+      const ks = require(path.join(REPO, "bin", "index.js"));
+      const kubeconfigText = fs.readFileSync(e.kubeconfig, "utf8");
+      let allowDowngrade = true;
+      // ob-operator 2.3.2 is installed (stack B's plan, hence adopt: true); declare 2.3.1.
+      const stack = await inlineStack(e, "downgrade", async () => {
+        new ks.KubeSphereExtension("ob-operator", { name: "ob-operator", version: "2.3.1", adopt: true, allowDowngrade,
+          kubeconfig: pulumiPkg.secret(kubeconfigText), timeoutSeconds: 60 });
+        return {};
+      });
+      const run1 = await outcome(() => stack.preview({ color: "never" }));
+      allowDowngrade = false;
+      const run2 = await outcome(() => stack.preview({ color: "never" }));
+      allowDowngrade = true;
+      const run3 = await outcome(() => stack.preview({ color: "never" }));
+      keep("automation-downgrade.txt", [run1, run2, run3].map((r, i) => `=== run ${i + 1} failed=${r.failed}\n${r.output}`).join("\n"));
+      expect(run1.failed, run1.output).to.equal(false);
+      expect(run2.failed, run2.output).to.equal(true);
+      expect(run2.output).to.match(/downgrade/i);
+      expect(run2.output).to.match(/2\.3\.2/);
+      expect(run3.failed, run3.output).to.equal(false);
+      expect(kubectlJson(e, "installplans.kubesphere.io ob-operator").spec.extension.version).to.equal("2.3.2");
     });
 
     it("with `removeWithDependents: true` (applied by `up`) the destroy goes through", async () => {
