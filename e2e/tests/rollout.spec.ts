@@ -205,6 +205,18 @@ function progressInversions(output: string): string[] {
   return out;
 }
 
+/** For each cluster whose agent failed in the record: when it failed, when its override was written, when it was Installed. */
+function failureNotes(rec: PlanObservation[], clusters: string[]): string[] {
+  const iso = (i: number) => (i < 0 ? "never" : new Date(rec[i].at).toISOString());
+  return clusters.flatMap((c) => {
+    const failed = rec.findIndex((o) => /Failed$/.test(o.plan.status?.clusterSchedulingStatuses?.[c]?.state ?? ""));
+    if (failed < 0) return [];
+    const override = rec.findIndex((o, i) => i > failed && o.plan.spec?.clusterScheduling?.overrides?.[c] !== undefined);
+    const installed = rec.findIndex((o, i) => i > failed && o.plan.status?.clusterSchedulingStatuses?.[c]?.state === "Installed");
+    return [`${c}: ${rec[failed].plan.status!.clusterSchedulingStatuses![c].state} at ${iso(failed)}; override written at ${iso(override)}; Installed at ${iso(installed)}`];
+  });
+}
+
 describe("end to end, issue 15: a three-wave staged rollout with a failing wave-2 cluster (real engine)", function () {
   this.timeout(20 * 60_000);
   let e: E2eEnv;
@@ -338,7 +350,7 @@ describe("end to end, issue 15: a three-wave staged rollout with a failing wave-
     expect(YAML.parse(live.spec.clusterScheduling?.overrides?.[FAULTED] ?? "")).to.deep.equal(FIX_OVERRIDE);
     for (const c of MEMBERS) expect(live.status!.clusterSchedulingStatuses![c], c).to.include({ state: "Installed", version: VERSION });
 
-    const table = timelineTable(rows);
+    const table = [...timelineTable(rows), ...failureNotes(rec, MEMBERS)];
     const relative = formatRecordTimeline(rows);
     keep("timeline.txt", [...table, "", ...relative, "", "Jobs (ADDED, API watch):",
       ...recorder.jobs.map((j) => `  ${new Date(j.at).toISOString()}  ${j.name}  ${j.action ?? ""}  ${j.cluster ?? "(host)"}`)].join("\n") + "\n");
