@@ -52,7 +52,7 @@ while [ $# -gt 0 ]; do
     --only=*) only="${1#--only=}" ;;
     --bin-dir) print_only=1 ;;
     --check) check_only=1 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "build-tools: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
