@@ -10,15 +10,15 @@ import * as k8s from "@kubernetes/client-node";
 
 const PAGE = 4096;
 
-function procTable(): Map<number, { ppid: number; rssBytes: number }> {
-  const out = new Map<number, { ppid: number; rssBytes: number }>();
+function procTable(): Map<number, { ppid: number; rssBytes: number; comm: string }> {
+  const out = new Map<number, { ppid: number; rssBytes: number; comm: string }>();
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
       // Fields after the command name (which may contain spaces) start at state.
       const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.set(Number(d), { ppid: Number(rest[1]), rssBytes: Number(rest[21]) * PAGE });
+      out.set(Number(d), { ppid: Number(rest[1]), rssBytes: Number(rest[21]) * PAGE, comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) });
     } catch {
       // the process ended between readdir and read
     }
@@ -26,8 +26,21 @@ function procTable(): Map<number, { ppid: number; rssBytes: number }> {
   return out;
 }
 
-/** Sum of RSS over `root` and all its descendants, now. */
-export function treeRss(root: number): number {
+/** What a node process of the tree is, from its command line (program, dynamic provider, ...). */
+function describe(pid: number, comm: string): string {
+  if (comm !== "node") return comm;
+  try {
+    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+    if (cmd.includes("dynamic-provider")) return "node (dynamic provider host)";
+    if (cmd.includes("@pulumi/pulumi/cmd/run")) return "node (program)";
+    return "node (other)";
+  } catch {
+    return comm;
+  }
+}
+
+/** Sum of RSS over `root` and all its descendants, now; with `breakdown`, also the sum per process kind. */
+export function treeRss(root: number, breakdown?: Map<string, number>): number {
   const table = procTable();
   const children = new Map<number, number[]>();
   for (const [pid, p] of table) {
@@ -41,7 +54,12 @@ export function treeRss(root: number): number {
     const pid = stack.pop()!;
     if (seen.has(pid)) continue;
     seen.add(pid);
-    sum += table.get(pid)?.rssBytes ?? 0;
+    const p = table.get(pid);
+    sum += p?.rssBytes ?? 0;
+    if (breakdown && p) {
+      const k = describe(pid, p.comm);
+      breakdown.set(k, (breakdown.get(k) ?? 0) + p.rssBytes);
+    }
     stack.push(...(children.get(pid) ?? []));
   }
   return sum;
@@ -50,6 +68,8 @@ export function treeRss(root: number): number {
 /** Samples the tree's RSS every `intervalMs` until stopped; `peak()` is the largest sum seen. */
 export class RssSampler {
   private max = 0;
+  /** RSS per process kind at the peak sample. */
+  peakBreakdown = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
   /** @param root pid of the tree's root. @param intervalMs sampling period. */
@@ -59,7 +79,12 @@ export class RssSampler {
   }
 
   private sample(): void {
-    this.max = Math.max(this.max, treeRss(this.root));
+    const b = new Map<string, number>();
+    const now = treeRss(this.root, b);
+    if (now > this.max) {
+      this.max = now;
+      this.peakBreakdown = b;
+    }
   }
 
   /** Stops sampling; returns the peak in bytes. */

@@ -192,6 +192,8 @@ interface Run {
   /** Output lines with the local time they arrived (the CLI prints each step as it happens). */
   lines: Array<{ t: number; line: string }>;
   phases?: Phases;
+  /** RSS per process kind at the peak. */
+  peakBreakdown: Record<string, number>;
   start: number;
   end: number;
   ms: number;
@@ -246,6 +248,7 @@ async function pulumi(e: Env, mode: Mode, args: string[], graphFile: string): Pr
   running = undefined;
   const end = Date.now();
   const peakRss = sampler.stop();
+  const peakBreakdown = Object.fromEntries(sampler.peakBreakdown);
   await sleep(300); // the audit log gets the last watch's ResponseComplete once the connection is seen closed
   if (partial) lines.push({ t: end, line: partial });
   const runsDir = path.join(WORK, "runs");
@@ -253,7 +256,7 @@ async function pulumi(e: Env, mode: Mode, args: string[], graphFile: string): Pr
   fs.writeFileSync(path.join(runsDir, `${String(++runCounter).padStart(3, "0")}-${mode}-${args[0]}${args.includes("--expect-no-changes") ? "-nochange" : ""}-${path.basename(graphFile, ".json")}.log`),
     `# pulumi ${args.join(" ")} (${mode}, ${path.basename(graphFile)}) exit ${code} in ${end - start} ms; +ms since start\n` +
     lines.map((l) => `+${l.t - start} ${l.line}`).join("\n") + "\n");
-  return { code, output, lines, start, end, ms: end - start, peakRss, requests: e.audit.countSince(from), phases: phasesOf(lines, start, end) };
+  return { code, output, lines, start, end, ms: end - start, peakRss, requests: e.audit.countSince(from), phases: phasesOf(lines, start, end), peakBreakdown };
 }
 
 async function newStack(e: Env, mode: Mode, stack: string): Promise<void> {
@@ -343,11 +346,11 @@ function edgeStats(e: Env, mode: Mode, set: BenchExtension[], run: Run): EdgeSta
 }
 
 interface Sample {
-  /** A preview, from its stack line: first package request, last catalog read done, first component step line (ms). */
+  /** A preview, from its stack line: first package request, last catalog read done, first InstallPlan step line (ms). */
   previewPkgFirst?: number; previewPkgLast?: number; previewFirstComponent?: number;
   previewPhases?: Phases; noopPhases?: Phases; upPhases?: Phases;
   previewMs?: number; previewRss?: number; previewReq?: RequestCounts;
-  upMs?: number; upRss?: number; upReq?: RequestCounts; edges?: EdgeStats;
+  upMs?: number; upRss?: number; upRssBreakdown?: Record<string, number>; upReq?: RequestCounts; edges?: EdgeStats;
   noopMs?: number; noopReq?: RequestCounts; noopRss?: number;
   destroyMs?: number;
   failures: string[];
@@ -361,7 +364,8 @@ async function cycle(e: Env, mode: Mode, n: number, set: BenchExtension[], graph
   else {
     Object.assign(s, { previewMs: pv.ms, previewRss: pv.peakRss, previewReq: pv.requests, previewPhases: pv.phases });
     const stackAt = pv.lines.find((l) => l.line.includes("pulumi:pulumi:Stack"))?.t;
-    const comp = pv.lines.find((l) => /KubeSphereExtension \S+ create/.test(l.line))?.t;
+    // The components register before they resolve; their InstallPlans only after resolution.
+    const comp = pv.lines.find((l) => /InstallPlan \S+ create/.test(l.line))?.t;
     if (mode === "A" && stackAt !== undefined) {
       if (pv.requests.packageFirstAt !== undefined) s.previewPkgFirst = pv.requests.packageFirstAt - stackAt;
       if (pv.requests.packageLastAt !== undefined) s.previewPkgLast = pv.requests.packageLastAt - stackAt;
@@ -371,7 +375,7 @@ async function cycle(e: Env, mode: Mode, n: number, set: BenchExtension[], graph
 
   const up = await pulumi(e, mode, ["up", "--yes", "--skip-preview"], graphFile);
   if (up.code !== 0) s.failures.push(`up exited ${up.code}:\n${tail(up.output)}`);
-  else Object.assign(s, { upMs: up.ms, upRss: up.peakRss, upReq: up.requests, edges: edgeStats(e, mode, set, up), upPhases: up.phases });
+  else Object.assign(s, { upMs: up.ms, upRss: up.peakRss, upRssBreakdown: up.peakBreakdown, upReq: up.requests, edges: edgeStats(e, mode, set, up), upPhases: up.phases });
 
   if (up.code === 0) {
     const noop = await pulumi(e, mode, ["up", "--yes", "--skip-preview", "--expect-no-changes"], graphFile);
@@ -548,7 +552,7 @@ function printN(r: NResult): void {
     }
     // A's preview between the stack line and the first component step: the program's own catalog reads.
     const firstComponent = (x: Sample): number | undefined => x.previewFirstComponent;
-    p(`| A preview: stack line → first package request / → last catalog read done / → first component step line (s) | ${fmtS(med(s.A, (x) => x.previewPkgFirst))} / ${fmtS(med(s.A, (x) => x.previewPkgLast))} / ${fmtS(med(s.A, firstComponent))} | | | | | |`);
+    p(`| A preview: stack line → first package request / → last catalog read done / → first InstallPlan step line (s) | ${fmtS(med(s.A, (x) => x.previewPkgFirst))} / ${fmtS(med(s.A, (x) => x.previewPkgLast))} / ${fmtS(med(s.A, firstComponent))} | | | | | |`);
     const gatingA = s.A.flatMap((x) => x.edges?.gating ?? []);
     const gatingC = s.C.flatMap((x) => x.edges?.gating ?? []);
     const eA = `${median(gatingA).toFixed(0)} / ${pct(gatingA, 95).toFixed(0)}`;
@@ -586,6 +590,10 @@ function printN(r: NResult): void {
       const noopA = s.A.find((x) => x.noopReq)?.noopReq;
       if (noopA) p(`package requests during one A no-change up: ${Object.entries(noopA.packageByVerb).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`);
       p(`user agents: ${Object.entries(upReqA.agents).map(([k, v]) => `${k}: ${[...v].join(" | ")}`).join("; ")}`);
+    }
+    for (const m of MODES) {
+      const b = s[m].find((x) => x.upRssBreakdown)?.upRssBreakdown;
+      if (b) p(`peak RSS of one ${m} up by process: ${Object.entries(b).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${(v / 2 ** 20).toFixed(0)} MB`).join(", ")}`);
     }
     for (const m of MODES) for (const x of s[m]) for (const f of x.failures) p(`FAILURE N=${r.n} ${m}: ${f}`);
     p("");
