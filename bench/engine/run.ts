@@ -20,6 +20,7 @@ import * as k8s from "@kubernetes/client-node";
 import * as YAML from "yaml";
 import { builtBinDir, offlinePulumiEnv } from "../../e2e/tests/harness";
 import { BenchExtension, FAIL_EXTENSION, STALE_EXTENSION, criticalPath, setFor, syntheticCatalogYaml } from "./graphs";
+import { describeProfile } from "./cpuProfile";
 import { AUDIT_POLICY, AuditLog, ClusterTimeline, RequestCounts, RssSampler } from "./measure";
 
 const REPO = path.resolve(__dirname, "../..");
@@ -38,15 +39,17 @@ interface Options {
   timeScale: number;
   build: boolean;
   keepCluster: boolean;
+  /** Instead of the matrix: CPU profiles of one A and one B preview (first N) per node process. */
+  profile: boolean;
 }
 
 function usage(msg: string): never {
-  console.error(`bench:engine: ${msg}\nusage: npm run bench:engine -- [--n 5,27,100] [--reps 3] [--time-scale 0.002] [--no-build] [--keep-cluster]`);
+  console.error(`bench:engine: ${msg}\nusage: npm run bench:engine -- [--n 5,27,100] [--reps 3] [--time-scale 0.002] [--no-build] [--keep-cluster] [--profile]`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { ns: [5, 27, 100], reps: 3, timeScale: 0.002, build: true, keepCluster: false };
+  const o: Options = { ns: [5, 27, 100], reps: 3, timeScale: 0.002, build: true, keepCluster: false, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = (): string => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
@@ -61,6 +64,7 @@ function parseArgs(argv: string[]): Options {
       if (!(o.timeScale > 0 && o.timeScale <= 1)) usage("--time-scale must be in (0, 1]");
     } else if (a === "--no-build") o.build = false;
     else if (a === "--keep-cluster") o.keepCluster = true;
+    else if (a === "--profile") o.profile = true;
     else usage(`unknown argument ${JSON.stringify(a)}`);
   }
   return o;
@@ -225,12 +229,12 @@ interface Phases { toStack: number; steps: number; toExit: number }
 /** The pulumi process running now (stopped on SIGTERM/SIGINT). */
 let running: ReturnType<typeof spawn> | undefined;
 
-async function pulumi(e: Env, mode: Mode, args: string[], graphFile: string): Promise<Run> {
+async function pulumi(e: Env, mode: Mode, args: string[], graphFile: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   const cwd = path.join(e.programs, mode.toLowerCase());
   const from = e.audit.offset();
   const start = Date.now();
   const child = spawn(path.join(e.binDir, "pulumi"), [...args, "--non-interactive", "--color", "never"],
-    { cwd, env: { ...e.pulumiEnv, BENCH_GRAPH: graphFile } });
+    { cwd, env: { ...e.pulumiEnv, BENCH_GRAPH: graphFile, ...extraEnv } });
   running = child;
   const sampler = new RssSampler(child.pid!);
   let output = "";
@@ -649,6 +653,34 @@ function pulumiVersion(): string {
   }
 }
 
+// ---------------------------------------------------------------- CPU profiles of a preview
+
+/** Which process a profile came from, from the scripts it ran. */
+function roleOfProfile(file: string): string {
+  const text = fs.readFileSync(file, "utf8");
+  if (text.includes("cmd/dynamic-provider")) return "dynamic provider host";
+  if (text.includes("cmd/run")) return "program";
+  return "other node process";
+}
+
+async function profilePreviews(e: Env, n: number): Promise<void> {
+  const set = setFor(n, CATALOG_DIR);
+  const graph = writeGraph(`n${n}`, set);
+  p(`## CPU profile of one preview per program (N = ${n}; node --cpu-prof in every node process; self time by package)`);
+  for (const m of ["A", "B"] as const) {
+    await newStack(e, m, `profile-n${n}`);
+    const dir = path.join(WORK, "profiles", m);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const run = await pulumi(e, m, ["preview"], graph, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+    p(`${m}: preview ${fmtS(run.ms)} (exit ${run.code})`);
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".cpuprofile")).sort()) {
+      p(`- ${m} ${roleOfProfile(path.join(dir, f))}: ${describeProfile(path.join(dir, f))}`);
+    }
+  }
+  p("");
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -671,6 +703,10 @@ async function main(): Promise<void> {
   }
   try {
     printHeader(o, started);
+    if (o.profile) {
+      await profilePreviews(e, o.ns[0]);
+      return;
+    }
     // The cheap parts first, so that an interrupted matrix still leaves them printed.
     printLoad(loadCost(e));
     log("guarantees: fail-fast, stale status");
