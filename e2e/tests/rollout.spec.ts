@@ -313,6 +313,24 @@ describe("end to end, issue 15: a three-wave staged rollout with a failing wave-
     expect(owners).to.deep.equal(["kubesphere-ext-rollout"]);
   });
 
+  it("1b. an identical re-run fails again at wave 2 at once: KubeSphere does not re-run the failed agent, nothing new runs, wave 3 stays untouched", async () => {
+    const plansFrom = recorder.plans.length;
+    const jobsFrom = recorder.jobs.length;
+    const run = await up(e);
+    keep("up-1b-identical.txt", run.output);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(run.code, run.output).to.not.equal(0);
+    expect(run.output).to.match(/rollout of devops stopped at wave 2\/3/);
+    expect(run.output).to.match(/Wave 2: member3 InstallFailed, member4 Installed\./);
+    expect(run.output).to.match(/never touched: member5, member6/);
+    expect(recorder.jobs.slice(jobsFrom).map((j) => j.name)).to.deep.equal([]);
+    // Nothing written: the live placement already held wave 2, so the rollout only waited.
+    expect(recorder.plans.slice(plansFrom).map((o) => o.rv)).to.deep.equal([]);
+    for (const c of WAVES[2]) expect(firstPlaced(recorder.plans, c), `${c} was written into the placement`).to.equal(-1);
+    marks[0] = recorder.plans.length;
+    jobsAfterUp1 = [...recorder.jobs];
+  });
+
   it("2. with member3's override changed the next `up` resumes at wave 2 (no new Job on wave 1) and completes; a third `up` is a no-op", async () => {
     setStackConfig(stackConfig({ overrides: { [FAULTED]: FIX_OVERRIDE } }));
     const preview = await pulumi(e, ["preview", "--diff", "--stack", STACK], PROGRAM);
