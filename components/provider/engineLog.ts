@@ -17,16 +17,22 @@ export type ResourceLogger = (urn: string, message: string) => void;
 export function engineLogger(address: string | undefined): ResourceLogger {
   if (!address) return () => undefined;
   let client: { log(req: unknown, cb: (err: unknown) => void): void } | undefined;
-  return (urn, message) => {
+  // Lines are sent one after another: concurrent calls reach the engine in any order, and a
+  // rollout's "wave 2" must not be shown before "wave 1 done".
+  let previous: Promise<void> = Promise.resolve();
+  const send = (urn: string, message: string) => new Promise<void>((resolve) => {
     try {
       client ??= new engineRpc.EngineClient(address, grpc.credentials.createInsecure());
       const req = new engineProto.LogRequest();
       req.setSeverity(engineProto.LogSeverity.INFO);
       req.setMessage(message);
       req.setUrn(urn);
-      client!.log(req, () => undefined);
+      client!.log(req, () => resolve());
     } catch {
-      // best effort (module comment)
+      resolve(); // best effort (module comment)
     }
+  });
+  return (urn, message) => {
+    previous = previous.then(() => send(urn, message));
   };
 }
