@@ -181,7 +181,9 @@ function failureMessage(plan: RolloutPlan, wave: RolloutWave, e: Error, done: st
     ? `\nTo re-run only this agent: fix the cause, then change the override of ${cluster} in clusterScheduling.overrides ` +
       `(\`retry\` changes the host config, so the host and every placed agent run again).`
     : "";
-  return `rollout of ${plan.name} stopped at wave ${wave.number}/${n} (${describeWave(wave)}): ${e.message}\n` +
+  // For an agent, the rollout's own advice replaces the waiter's `retry` advice (which would re-run everything).
+  const cause = cluster !== undefined ? e.message.replace(/\n?To retry: an identical re-apply of a failed plan does nothing[^\n]*/, "") : e.message;
+  return `rollout of ${plan.name} stopped at wave ${wave.number}/${n} (${describeWave(wave)}): ${cause}\n` +
     `Wave ${wave.number}: ${waveStates(wave, e)}.\n` +
     `done: ${done.join(", ") || "none"}; never touched: ${neverTouched.join(", ") || "none"}.${agentFix}\n` +
     `The next \`pulumi up\` resumes at wave ${wave.number}: completed waves are not written again, later waves start only after it is installed.`;
