@@ -233,10 +233,12 @@ export class HttpKubeClient implements SimKubeClient {
             if (expired) await relist();
             await start();
           } catch {
-            setTimeout(() => void again(), 1000).unref();
+            setTimeout(() => void again(), 1000);
           }
         };
-        setTimeout(() => void again(), expired ? 0 : 200).unref();
+        // Not unref()ed: between two watch streams this timer is all that keeps the process alive (when
+        // every watch ends at once — client-node ends idle ones after 30 s — the simulator would exit).
+        setTimeout(() => void again(), expired ? 0 : 200);
       });
     };
     await relist();
