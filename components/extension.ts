@@ -248,9 +248,12 @@ function pick(a: Record<string, unknown>, keys: readonly string[]): Record<strin
   return Object.fromEntries(keys.filter((k) => a[k] !== undefined).map((k) => [k, a[k]]));
 }
 
-/** Whether any of the values is a secret Output (checked without waiting for unknown values). */
+/**
+ * Whether any of the values is or contains a secret (`config: { password: pulumi.secret(...) }` counts:
+ * `pulumi.output` lifts nested secrets to the top). Checked without waiting for unknown values.
+ */
 function anySecret(values: unknown[]): pulumi.Output<boolean> {
-  return pulumi.output(Promise.all(values.map((v) => (pulumi.Output.isInstance(v) ? pulumi.isSecret(v as pulumi.Output<unknown>) : false)))
+  return pulumi.output(Promise.all(values.map((v) => (v === undefined ? false : pulumi.isSecret(pulumi.output(v)))))
     .then((flags) => flags.some(Boolean)));
 }
 

@@ -202,6 +202,8 @@ describe("KubeSphereExtension under mocks", () => {
       ["config", { config: pulumi.secret({ jenkins: { adminPassword: "VERY-SECRET-VALUE" } }) }],
       ["configYaml", { configYaml: pulumi.secret("jenkins:\n  adminPassword: VERY-SECRET-VALUE\n") }],
       ["an override", { clusterScheduling: pulumi.secret({ clusters: ["member1"], overrides: { member1: { agent: { token: "VERY-SECRET-VALUE" } } } }) }],
+      ["value nested in a plain config", { config: { jenkins: { adminPassword: pulumi.secret("VERY-SECRET-VALUE") } } }],
+      ["override nested in a plain placement", { clusterScheduling: { clusters: ["member1"], overrides: pulumi.secret({ member1: { agent: { token: "VERY-SECRET-VALUE" } } }) } }],
     ] as const) {
       it(`a secret ${label} stays secret in the plan's spec, installPlanSpec, configHash and the readiness expectation`, async () => {
         const ext = new KubeSphereExtension(`s-${label.replace(/\W/g, "")}`, { name: "devops", version: "1.1.2", ...args } as never, { catalog });
