@@ -20,6 +20,17 @@ export function engineAddressFromArgs(args: string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * The error to hand the dynamic-provider host: the same error without its stack frames. The host
+ * prints `${error}: ${error.stack}` for every failed create/update/delete, which put a JavaScript
+ * stack trace under a refusal or an install failure in `pulumi up`; the message is the verdict.
+ */
+export function withoutStack(e: unknown): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  err.stack = "";
+  return err;
+}
+
 /** A progress sink that logs each line on `urn` (a no-op without an engine or a URN). */
 export function progressTo(urn: string | undefined, args: string[] = process.argv.slice(2)): ((message: string) => void) | undefined {
   if (!urn) return undefined;

@@ -141,17 +141,17 @@ export const installPlanReadinessProvider: pulumi.dynamic.ResourceProvider = {
   // Progress lines go to the engine's log of the component (`logUrn`), from this same wait.
   async create(inputs: ReadinessProviderInputs & { logUrn?: string }) {
     const rt = require(runtimeModulePath()) as typeof import("../provider/dynamicRuntime");
-    const outs: ReadinessOutputs = await rt.awaitReady(inputs, { onProgress: rt.progressTo(inputs.logUrn) });
+    const outs: ReadinessOutputs = await rt.awaitReady(inputs, { onProgress: rt.progressTo(inputs.logUrn) }).catch((e) => { throw rt.withoutStack(e); });
     return { id: inputs.planName, outs: { ...inputs, ...outs } };
   },
   async update(_id: string, _olds: ReadinessProviderState, news: ReadinessProviderInputs & { logUrn?: string }) {
     const rt = require(runtimeModulePath()) as typeof import("../provider/dynamicRuntime");
-    const outs: ReadinessOutputs = await rt.awaitReady(news, { onProgress: rt.progressTo(news.logUrn) });
+    const outs: ReadinessOutputs = await rt.awaitReady(news, { onProgress: rt.progressTo(news.logUrn) }).catch((e) => { throw rt.withoutStack(e); });
     return { outs: { ...news, ...outs } };
   },
   async delete(_id: string, props: ReadinessProviderState & { logUrn?: string }) {
     const rt = require(runtimeModulePath()) as typeof import("../provider/dynamicRuntime");
-    await rt.awaitDeleted(props, { onProgress: rt.progressTo(props.logUrn) });
+    await rt.awaitDeleted(props, { onProgress: rt.progressTo(props.logUrn) }).catch((e) => { throw rt.withoutStack(e); });
   },
 };
 

@@ -156,6 +156,8 @@ describe("InstallPlanReadiness dynamic resource", function () {
       const err = await installPlanReadinessProvider.create!(inputs({ retry: 4 })).then(() => undefined, (e: Error) => e);
       expect(err?.name).to.equal("InstallPlanFailedError");
       expect(err?.message).to.contain("rendered manifests contain a resource that already exists").and.contain("`retry: 5`");
+      // The dynamic-provider host prints `${e}: ${e.stack}`: the verdict, not a JavaScript stack trace.
+      expect(err?.stack).to.equal("");
     });
 
     it("without a kubeconfig input, loads KUBECONFIG and honours `context`", async () => {
