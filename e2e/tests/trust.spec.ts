@@ -70,22 +70,17 @@ function auditBinDir(binDir: string): { dir: string; auditLog: string } {
 }
 
 /**
- * cluster-up.sh with the simulator, as the harness's `startCluster` does, plus a preload that keeps
- * the simulator's event loop alive. Without it the simulator exits silently (code 0) about 30 s after
- * start: client-node's Watch aborts a watch after 30 s without events, the simulator schedules the
- * re-watch with an `unref()`ed timer (simulator/kubeClient.ts), and when all four watches end together
- * nothing keeps Node running (seen 2026-12-05 in the audit log: the four watches end at +30 s, never
- * re-opened, pid gone; reported).
+ * cluster-up.sh with the simulator, as the harness's `startCluster` does. (A simulator whose four
+ * watches all ended at once used to exit with code 0 about 30 s after start; fixed in
+ * simulator/kubeClient.ts and kept in view by the liveness check after each test.)
  */
 function startTrustCluster(binDir: string): string {
   fs.mkdirSync(WORK, { recursive: true });
   const faultsFile = path.join(WORK, "faults.yaml");
   fs.writeFileSync(faultsFile, YAML.stringify({ faults: [] }));
-  const keepAlive = path.join(WORK, "simulator-keepalive.js");
-  fs.writeFileSync(keepAlive, "// e2e/tests/trust.spec.ts: keeps the simulator process alive between watches\nsetInterval(() => {}, 1 << 30);\n");
   const env: NodeJS.ProcessEnv = {
     ...process.env, E2E_BIN_DIR: binDir, E2E_WORK_DIR: WORK,
-    E2E_SIMULATOR_CMD: `exec node -r ${JSON.stringify(keepAlive)} bin/simulator/main.js --kubeconfig "$KUBECONFIG" --faults ${JSON.stringify(faultsFile)} --time-scale 0.02`,
+    E2E_SIMULATOR_CMD: `exec node bin/simulator/main.js --kubeconfig "$KUBECONFIG" --faults ${JSON.stringify(faultsFile)} --time-scale 0.02`,
     E2E_SIMULATOR_READY_REGEX: "watching",
   };
   // cluster-up picks random free ports; on this shared machine another cluster may take one first
