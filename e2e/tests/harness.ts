@@ -77,12 +77,35 @@ export function startCluster(binDir: string, workDir: string, faults: unknown): 
   fs.writeFileSync(faultsFile, YAML.stringify(faults));
   const env: NodeJS.ProcessEnv = {
     ...process.env, E2E_BIN_DIR: binDir, E2E_WORK_DIR: workDir,
-    E2E_SIMULATOR_CMD: `exec node bin/simulator/main.js --kubeconfig "$KUBECONFIG" --faults ${JSON.stringify(faultsFile)} --time-scale 0.02`,
+    // Not `exec`: the shell stays to log how the simulator ended (a status of 128+N means signal N), so a
+    // simulator that vanishes mid-suite leaves a reason in logs/simulator.log.
+    E2E_SIMULATOR_CMD: `node bin/simulator/main.js --kubeconfig "$KUBECONFIG" --faults ${JSON.stringify(faultsFile)} --time-scale 0.02; ` +
+      `echo "e2e: the simulator exited with status $? at $(date -u +%T)" >&2`,
     E2E_SIMULATOR_READY_REGEX: "watching",
   };
   sh("e2e/cluster-down.sh >/dev/null 2>&1 || true", env);
   sh("e2e/cluster-up.sh", env);
   return path.join(workDir, "kubeconfig");
+}
+
+/**
+ * Throws (with the tail of its log) when the simulator cluster-up started in `workDir` is no longer
+ * running: without it every readiness wait would run into its full timeout.
+ */
+export function assertSimulatorRunning(workDir: string): void {
+  const pidFile = path.join(workDir, "pids", "simulator.pid");
+  const pid = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, "utf8").trim() : NaN);
+  let alive = false;
+  try {
+    alive = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
+  } catch {
+    alive = false;
+  }
+  if (!alive) {
+    const logFile = path.join(workDir, "logs", "simulator.log");
+    const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n") : "(no log)";
+    throw new Error(`the controller simulator (pid ${pid}) is not running; ${logFile} ends with:\n${tail}`);
+  }
 }
 
 /** Stops exactly the processes cluster-up started in `workDir`. */

@@ -11,7 +11,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import {
-  builtBinDir, E2eEnv, exists, kubectlJson, offlinePulumiEnv, pulumi, REPO, RunResult, startCluster, stopCluster,
+  assertSimulatorRunning, builtBinDir, E2eEnv, exists, kubectlJson, offlinePulumiEnv, pulumi, REPO, RunResult, startCluster,
+  stopCluster,
 } from "./harness";
 
 const WORK = path.join(REPO, "e2e", ".work", "yaml");
@@ -65,6 +66,9 @@ describe("end to end from Pulumi YAML: the quickstart with the real engine and t
     fs.rmSync(path.join(WORK, "state"), { recursive: true, force: true });
     const kubeconfig = startCluster(binDir!, WORK, { faults: [] });
     e = { binDir: binDir!, kubeconfig, env: offlinePulumiEnv(binDir!, WORK, kubeconfig) };
+  });
+  beforeEach(() => {
+    if (e) assertSimulatorRunning(WORK);
   });
   after(() => {
     if (e) stopCluster(WORK);
