@@ -32,7 +32,10 @@ export function bucketOf(url: string, functionName: string): string {
   const nm = url.lastIndexOf("node_modules/");
   if (nm >= 0) {
     const rest = url.slice(nm + "node_modules/".length).split("/");
-    return rest[0].startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0];
+    const pkg = rest[0].startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0];
+    // The SDK's closure serializer (dynamic providers are serialized per resource) apart from the rest.
+    if (pkg === "@pulumi/pulumi" && url.includes("/runtime/closure/")) return "@pulumi/pulumi closure serializer";
+    return pkg;
   }
   const own = /\/bin\/(components|index\.js|simulator|cli)/.exec(url);
   if (own) return "this package (bin/)";

@@ -666,14 +666,15 @@ function roleOfProfile(file: string): string {
 async function profilePreviews(e: Env, n: number): Promise<void> {
   const set = setFor(n, CATALOG_DIR);
   const graph = writeGraph(`n${n}`, set);
-  p(`## CPU profile of one preview per program (N = ${n}; node --cpu-prof in every node process; self time by package)`);
-  for (const m of ["A", "B"] as const) {
-    await newStack(e, m, `profile-n${n}`);
-    const dir = path.join(WORK, "profiles", m);
+  p(`## CPU profile of one preview per program, and of A's up (N = ${n}; node --cpu-prof in every node process; self time by package)`);
+  for (const m of ["A", "B", "A up"] as const) {
+    const mode: Mode = m === "B" ? "B" : "A";
+    if (m !== "A up") await newStack(e, mode, `profile-n${n}`);
+    const dir = path.join(WORK, "profiles", m.replace(" ", "-"));
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    const run = await pulumi(e, m, ["preview"], graph, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
-    p(`${m}: preview ${fmtS(run.ms)} (exit ${run.code})`);
+    const run = await pulumi(e, mode, m === "A up" ? ["up", "--yes", "--skip-preview"] : ["preview"], graph, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+    p(`${m}${m === "A up" ? "" : " preview"}: ${fmtS(run.ms)} (exit ${run.code})`);
     for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".cpuprofile")).sort()) {
       p(`- ${m} ${roleOfProfile(path.join(dir, f))}: ${describeProfile(path.join(dir, f))}`);
     }
