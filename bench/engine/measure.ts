@@ -28,12 +28,13 @@ function procTable(): Map<number, { ppid: number; rssBytes: number; comm: string
 
 /** What a node process of the tree is, from its command line (program, dynamic provider, ...). */
 function describe(pid: number, comm: string): string {
-  if (comm !== "node") return comm;
+  // Node.js 24 names its main thread, so `comm` is "MainThread" rather than "node".
+  if (comm !== "node" && comm !== "MainThread") return comm;
   try {
     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
     if (cmd.includes("dynamic-provider")) return "node (dynamic provider host)";
     if (cmd.includes("@pulumi/pulumi/cmd/run")) return "node (program)";
-    return "node (other)";
+    return `node (other: ${cmd.slice(0, 60)})`;
   } catch {
     return comm;
   }
