@@ -59,6 +59,9 @@ describe("KubeSphereExtension under mocks", () => {
       await settle(100);
       // Read again after every property that carries it was serialized: the message is as written, once.
       expect(await failure(ext.version)).to.match(/^extension "devops": /).and.not.contain("error serializing");
+      // An unhandled rejection is reported with err.stack: it is the message, without JavaScript frames.
+      const err = await valueOf(ext.version).then(() => undefined, (e: Error) => e);
+      expect(err?.stack).to.equal(err?.message);
       expect(plans(regs).filter((p) => p.name === "bad-installplan" && p.urn !== "")).to.have.length(0);
       expect(plans(regs).length).to.equal(before);
     });
