@@ -188,8 +188,8 @@ function relevantJobs(plan: InstallPlan | undefined, clusters: string[]): string
   return names;
 }
 
-/** Retries `fn` on transient API errors with backoff, at most `attempts` times. */
-async function withRetry<T>(fn: () => Promise<T>, clock: WaiterClock, attempts: number, backoff?: BackoffOptions, signal?: AbortSignal): Promise<T> {
+/** Retries `fn` on transient API errors with backoff, at most `attempts` times (also the rollout's patches). */
+export async function withRetry<T>(fn: () => Promise<T>, clock: WaiterClock, attempts: number, backoff?: BackoffOptions, signal?: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();

@@ -9,10 +9,9 @@
  */
 import type { ClusterScheduling, InstallPlan } from "../kubesphere/types";
 import type { ExpectedInstallPlan } from "../readiness/assess";
-import { backoffDelay, systemClock, WaiterClock } from "../readiness/clock";
+import { systemClock, WaiterClock } from "../readiness/clock";
 import { InstallPlanFailedError, InstallPlanTimeoutError } from "../readiness/errors";
-import { KubeApiError, toKubeApiError } from "../readiness/kubeApi";
-import { InstallPlanReady, waitForInstallPlan, WaitForInstallPlanOptions } from "../readiness/waiter";
+import { InstallPlanReady, waitForInstallPlan, WaitForInstallPlanOptions, withRetry } from "../readiness/waiter";
 import type { RolloutApi } from "./kubeApi";
 import {
   describeRollout, describeWave, expectationForWave, finalScheduling, planRollout, RolloutPlan, RolloutWave,
@@ -148,18 +147,6 @@ function holdEventLoop(): () => void {
   return () => clearInterval(timer);
 }
 
-/** Retries `fn` on transient API errors with backoff. */
-async function withRetry<T>(fn: () => Promise<T>, clock: WaiterClock, attempts: number, signal?: AbortSignal): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      const err = e instanceof KubeApiError ? e : toKubeApiError("request", "", e);
-      if (!err.transient || attempt >= attempts || signal?.aborted) throw err;
-      await clock.sleep(backoffDelay(attempt), signal);
-    }
-  }
-}
 
 /** The state each cluster of the failed wave was last seen in, e.g. `member3 InstallFailed, member4 Installed`. */
 function waveStates(wave: RolloutWave, e: Error): string {
@@ -208,7 +195,7 @@ export async function runRollout(o: RunRolloutOptions): Promise<RolloutResult> {
   const say = (line: string) => o.onProgress?.(line);
   const release = holdEventLoop();
   try {
-    let live: InstallPlan | undefined = await withRetry(() => o.api.getInstallPlan(o.planName), clock, 6, o.signal);
+    let live: InstallPlan | undefined = await withRetry(() => o.api.getInstallPlan(o.planName), clock, 6, undefined, o.signal);
     if (!live) throw new Error(`rollout of ${o.planName}: InstallPlan ${o.planName} does not exist; it is created before its rollout starts. Nothing was written.`);
     const plan = planRollout({ ...o.rollout, name: o.planName, live, expected: o.expected });
     describeRollout(plan).forEach(say);
@@ -225,7 +212,7 @@ export async function runRollout(o: RunRolloutOptions): Promise<RolloutResult> {
     const patchTo = async (next: ReturnType<typeof schedulingForWave>): Promise<boolean> => {
       const patch = schedulingPatch(live!.spec?.clusterScheduling, next);
       if (!patch) return false;
-      const patched = await withRetry(() => o.api.patchInstallPlan(o.planName, patch), clock, 6, o.signal);
+      const patched = await withRetry(() => o.api.patchInstallPlan(o.planName, patch), clock, 6, undefined, o.signal);
       if (!patched) throw new Error(`rollout of ${o.planName}: InstallPlan ${o.planName} was deleted during the rollout (by someone else). Re-run \`pulumi up\`.`);
       live = patched;
       return true;
