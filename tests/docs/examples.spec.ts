@@ -62,6 +62,14 @@ describe("examples", function () {
     expect(diagnostics).to.deep.equal([]);
   });
 
+  it("examples/quickstart-yaml is the README's YAML program, exactly (the one the e2e tests run)", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const shown = /```yaml\n(name: kubesphere-quickstart-yaml\n[\s\S]*?)```/.exec(readme)?.[1];
+    const file = fs.readFileSync(path.join(EXAMPLES, "quickstart-yaml", "Pulumi.yaml"), "utf8");
+    expect(shown, "the README shows the program").to.be.a("string");
+    expect(file.replace(/^(#.*\n)*/, "")).to.equal(shown);
+  });
+
   it("the offline example points at the shared catalog with stated host versions", () => {
     const src = fs.readFileSync(path.join(EXAMPLES, "offline/index.ts"), "utf8");
     expect(src).to.include('"../../../shared/kubesphere/catalog"');
