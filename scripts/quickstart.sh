@@ -67,7 +67,7 @@ cat <<'TXT'
 What happened:
   * At preview, each extension was resolved against the cluster's ExtensionVersions: the version exists,
     KubeSphere v4.1.3 and Kubernetes satisfy its ksVersion/kubeVersion, and whizard-monitoring's required
-    dependency whizard-telemetry >= 1.2.1-0 is declared in the same program, so it is ordered first.
+    dependency whizard-telemetry >= 1.2.1-0 is a member of the same KubeSphereExtensionSet, so it is ordered first.
   * On up, each InstallPlan was written (named after its extension, exact version, upgradeStrategy Manual),
     and the component followed status.state until the controller reported exactly that version and
     configHash Installed — whizard-monitoring was only written once whizard-telemetry was ready.
