@@ -26,8 +26,8 @@ export const ANNOTATION_REQUIRED_DEPENDENCIES = "kubesphere-ext.io/required-depe
  */
 export const ANNOTATION_MANAGED_BY_STACK = "kubesphere-ext.io/managed-by-stack";
 
-/** Type token of the component. */
-export const COMPONENT_TYPE = "kubesphere:index:KubeSphereExtension";
+/** Type token of the component (one copy of the tokens: components/tokens.ts). */
+export { EXTENSION_TYPE as COMPONENT_TYPE } from "../tokens";
 /** Type token of an InstallPlan emitted through `@pulumi/kubernetes` CustomResource. */
 export const INSTALLPLAN_TYPE = "kubernetes:kubesphere.io/v1alpha1:InstallPlan";
 
