@@ -64,11 +64,17 @@ rm -rf "$W/etcd-data"
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 TAKEN=" "
+# Ports are picked below the kernel's ephemeral range: a port inside it can be taken, between the pick and
+# the bind, as the source port of any outgoing connection (seen: kube-controller-manager "bind: address
+# already in use" on a port chosen 1 s earlier while the API server dialled etcd).
+EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+PORT_LOW=10000
+PORT_SPAN=$(( EPHEMERAL_LOW - PORT_LOW )); [ "$PORT_SPAN" -ge 1000 ] || PORT_SPAN=1000
 # free_port VAR: a random loopback port nobody listens on, distinct from the ones already picked by this run
 free_port() {
   local p i
   for i in $(seq 1 200); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    p=$(( PORT_LOW + (RANDOM * 32768 + RANDOM) % PORT_SPAN ))
     case "$TAKEN" in *" $p "*) continue ;; esac
     if ! port_busy "$p"; then TAKEN="$TAKEN$p "; printf -v "$1" '%s' "$p"; return 0; fi
   done
