@@ -15,6 +15,7 @@ import type { InstallPlan } from "./kubesphere/types";
 import type { ExpectedInstallPlan } from "./readiness/assess";
 import { expectedInstallPlan } from "./readiness/expected";
 import { InstallPlanReadiness } from "./readiness/dynamicReadiness";
+import type { InstallPlanReadinessOutputs } from "./readiness/dynamicReadiness";
 import type { ResolvedExtension } from "./resolve/resolve";
 import { InstallPlanReadinessResource } from "./provider/readinessResource";
 import type { RolloutInput } from "./rollout";
@@ -45,19 +46,11 @@ export interface ReadinessSettings {
 /** The child resources and derived outputs of one member. */
 export interface MemberResources {
   installPlan: k8s.apiextensions.CustomResource;
-  readiness: pulumi.CustomResource & ReadinessOutputFields;
+  readiness: pulumi.CustomResource & InstallPlanReadinessOutputs;
   /** The InstallPlan object as emitted (secret when the values were). */
   installPlanSpec: pulumi.Output<{ [key: string]: any }>;
   /** Host configHash (secret when the values were). */
   configHash: pulumi.Output<string>;
-}
-
-/** Output fields both readiness resource classes have. */
-export interface ReadinessOutputFields {
-  readonly state: pulumi.Output<string>;
-  readonly installedVersion: pulumi.Output<string>;
-  readonly jobName: pulumi.Output<string>;
-  readonly clusterStates: pulumi.Output<Record<string, { state: string; version?: string }>>;
 }
 
 /** `value`, made secret when `secret` resolves to true. */

@@ -213,6 +213,40 @@ export interface InstallPlanReadinessArgs {
   specHash?: pulumi.Input<string>;
 }
 
+/** What a readiness resource outputs (both the dynamic one and the provider's, provider/readinessResource.ts). */
+export interface InstallPlanReadinessOutputs {
+  /** `status.state` once ready (`Installed`). */
+  readonly state: pulumi.Output<string>;
+  /** `status.version` once ready. */
+  readonly installedVersion: pulumi.Output<string>;
+  /** `status.targetNamespace`. */
+  readonly targetNamespace: pulumi.Output<string>;
+  /** `status.jobName` of the last executor Job. */
+  readonly jobName: pulumi.Output<string>;
+  /** Per expected cluster: `{state, version}`. */
+  readonly clusterStates: pulumi.Output<Record<string, { state: string; version?: string }>>;
+  /** URL of the API server the wait used (deletion acts only against the same one). */
+  readonly clusterServer: pulumi.Output<string>;
+}
+
+/**
+ * The registered properties of a readiness resource: the arguments with the kubeconfig as a secret,
+ * and the outputs asked for. @internal
+ */
+export function readinessResourceProps(args: InstallPlanReadinessArgs): pulumi.Inputs {
+  return {
+    ...args,
+    kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
+    state: undefined, installedVersion: undefined, targetNamespace: undefined, jobName: undefined, clusterStates: undefined,
+    clusterServer: undefined,
+  };
+}
+
+/** Resource options of a readiness resource: the kubeconfig output (echoed for `delete`) is secret. @internal */
+export function readinessResourceOptions(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] };
+}
+
 /**
  * Waits, on `pulumi up`, until an InstallPlan is truly ready for the applied spec
  * (docs/readiness.md), and fails fast with the controller's cause, the executor log tail and how to retry.
@@ -224,30 +258,14 @@ export interface InstallPlanReadinessArgs {
  * }, { parent: this, dependsOn: [plan] });
  */
 export class InstallPlanReadiness extends pulumi.dynamic.Resource {
-  /** `status.state` once ready (`Installed`). */
-  declare public readonly state: pulumi.Output<string>;
-  /** `status.version` once ready. */
-  declare public readonly installedVersion: pulumi.Output<string>;
-  /** `status.targetNamespace`. */
-  declare public readonly targetNamespace: pulumi.Output<string>;
-  /** `status.jobName` of the last executor Job. */
-  declare public readonly jobName: pulumi.Output<string>;
-  /** Per expected cluster: `{state, version}`. */
-  declare public readonly clusterStates: pulumi.Output<Record<string, { state: string; version?: string }>>;
-  /** URL of the API server the wait used (deletion acts only against the same one). */
-  declare public readonly clusterServer: pulumi.Output<string>;
-
   /**
    * @param name logical name (e.g. `${component}-readiness`).
    * @param args see {@link InstallPlanReadinessArgs}.
    * @param opts resource options; pass `dependsOn: [installPlan]` (or use the plan's outputs in `args`).
    */
   constructor(name: string, args: InstallPlanReadinessArgs, opts?: pulumi.CustomResourceOptions) {
-    super(installPlanReadinessProvider, name, {
-      ...args,
-      kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
-      state: undefined, installedVersion: undefined, targetNamespace: undefined, jobName: undefined, clusterStates: undefined,
-      clusterServer: undefined,
-    }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] }, "kubesphere", "InstallPlanReadiness");
+    super(installPlanReadinessProvider, name, readinessResourceProps(args), readinessResourceOptions(opts), "kubesphere", "InstallPlanReadiness");
   }
 }
+// The outputs are declared once, for both readiness resources (declaration merging; no class fields).
+export interface InstallPlanReadiness extends InstallPlanReadinessOutputs {}
