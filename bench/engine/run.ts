@@ -18,7 +18,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import * as YAML from "yaml";
-import { builtBinDir, offlinePulumiEnv } from "../../e2e/tests/harness";
+import { auditBinDir, builtBinDir, offlinePulumiEnv } from "../../e2e/tests/harness";
 import { BenchExtension, FAIL_EXTENSION, STALE_EXTENSION, criticalPath, setFor, syntheticCatalogYaml } from "./graphs";
 import { describeProfile } from "./cpuProfile";
 import { AUDIT_POLICY, AuditLog, ClusterTimeline, RequestCounts, RssSampler } from "./measure";
@@ -102,24 +102,6 @@ interface Env {
   programs: string;
 }
 
-/** kube-apiserver wrapper that adds the audit flags; the other binaries are linked as they are. */
-function auditBinDir(binDir: string): { dir: string; auditLog: string } {
-  const dir = path.join(WORK, "audit-bin");
-  const policy = path.join(WORK, "audit-policy.yaml");
-  const auditLog = path.join(CLUSTER_WORK, "logs", "audit.jsonl");
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(policy, AUDIT_POLICY);
-  for (const b of ["etcd", "kube-controller-manager", "kubectl"]) fs.symlinkSync(path.join(binDir, b), path.join(dir, b));
-  fs.writeFileSync(path.join(dir, "kube-apiserver"), [
-    "#!/usr/bin/env bash",
-    "# bench/engine: the e2e kube-apiserver with an audit log (every request, metadata level).",
-    `exec ${JSON.stringify(path.join(binDir, "kube-apiserver"))} "$@" --audit-policy-file=${JSON.stringify(policy)} \\`,
-    `  --audit-log-path=${JSON.stringify(auditLog)} --audit-log-format=json --audit-log-maxsize=0 --audit-log-mode=blocking`,
-    "",
-  ].join("\n"), { mode: 0o755 });
-  return { dir, auditLog };
-}
 
 async function setUp(o: Options): Promise<Env> {
   const binDir = builtBinDir();
@@ -143,7 +125,7 @@ async function setUp(o: Options): Promise<Env> {
   const shimBody = fs.readFileSync(path.join(REPO, "e2e", "shims", "pulumi-resource-pulumi-nodejs"), "utf8");
   if (!fs.existsSync(shim) || fs.readFileSync(shim, "utf8") !== shimBody) fs.writeFileSync(shim, shimBody, { mode: 0o755 });
 
-  const { dir: wrapDir, auditLog } = auditBinDir(binDir);
+  const { dir: wrapDir, auditLog } = auditBinDir(binDir, WORK, path.join(CLUSTER_WORK, "logs", "audit.jsonl"), AUDIT_POLICY, "bench/engine");
   const faultsFile = path.join(WORK, "faults.yaml");
   fs.writeFileSync(faultsFile, YAML.stringify({
     faults: [

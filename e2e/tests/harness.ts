@@ -51,6 +51,21 @@ export function builtBinDir(extra: string[] = []): string | undefined {
  * Pulumi runs dynamic providers through the bundled `pulumi-resource-pulumi-nodejs` plugin (a shell
  * shim in the CLI's release archive, not a Go program). It must sit next to `pulumi`.
  */
+/**
+ * The built toolchain's bin dir for a suite's `before` hook: a loud skip when it is not built, an
+ * error when `E2E_REQUIRED=1` (CI), so a missing toolchain is never a silent pass.
+ *
+ * @param ctx the hook's mocha context (`this`).
+ * @param extra binaries the suite needs beyond the default set.
+ */
+export function binDirOrSkip(ctx: Mocha.Context, extra: string[] = []): string {
+  const binDir = builtBinDir(extra);
+  if (binDir) return binDir;
+  if (process.env.E2E_REQUIRED === "1") throw new Error("e2e binaries are not built (run e2e/build-tools.sh --all)");
+  console.log(`\n  *** E2E SKIPPED: the Pulumi CLI / kube-apiserver${extra.map((b) => ` / ${b}`).join("")} binaries are not built (e2e/build-tools.sh --all) ***\n`);
+  return ctx.skip();
+}
+
 export function installDynamicProviderShim(binDir: string): void {
   const target = path.join(binDir, "pulumi-resource-pulumi-nodejs");
   const src = path.join(REPO, "e2e", "shims", "pulumi-resource-pulumi-nodejs");
@@ -61,6 +76,33 @@ export function installDynamicProviderShim(binDir: string): void {
 }
 
 /** The tier-1 bin dir (etcd, kube-apiserver, kubectl), or undefined when not built. */
+/**
+ * A bin dir whose kube-apiserver writes an audit log (the policy given), the other tier-1 binaries
+ * linked as they are; `e2e/cluster-up.sh` picks it up through `E2E_BIN_DIR`.
+ *
+ * @param binDir the built toolchain's bin dir.
+ * @param workDir where the wrapper dir and the policy file go.
+ * @param auditLog the audit log's path.
+ * @param policy the audit policy (YAML).
+ * @param who names the caller in the wrapper's comment.
+ */
+export function auditBinDir(binDir: string, workDir: string, auditLog: string, policy: string, who: string): { dir: string; auditLog: string } {
+  const dir = path.join(workDir, "audit-bin");
+  const policyFile = path.join(workDir, "audit-policy.yaml");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(policyFile, policy);
+  for (const b of ["etcd", "kube-controller-manager", "kubectl"]) fs.symlinkSync(path.join(binDir, b), path.join(dir, b));
+  fs.writeFileSync(path.join(dir, "kube-apiserver"), [
+    "#!/usr/bin/env bash",
+    `# ${who}: the e2e kube-apiserver with an audit log.`,
+    `exec ${JSON.stringify(path.join(binDir, "kube-apiserver"))} "$@" --audit-policy-file=${JSON.stringify(policyFile)} \\`,
+    `  --audit-log-path=${JSON.stringify(auditLog)} --audit-log-format=json --audit-log-maxsize=0 --audit-log-mode=blocking`,
+    "",
+  ].join("\n"), { mode: 0o755 });
+  return { dir, auditLog };
+}
+
 export function tier1BinDir(): string | undefined {
   const binDir = process.env.E2E_BIN_DIR || sh("e2e/build-tools.sh --tier1 --bin-dir").trim().split("\n").pop()!;
   return ["etcd", "kube-apiserver", "kubectl"].every((b) => fs.existsSync(path.join(binDir, b))) ? binDir : undefined;

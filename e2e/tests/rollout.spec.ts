@@ -25,7 +25,7 @@ import { KubeClient, type WatchStream } from "../../components/kube/client";
 import type { InstallPlan } from "../../components/kubesphere/types";
 import { formatRecordTimeline, waveOrderViolations, waveTimeline, type ClusterTimelineRow, type PlanObservation } from "../../tests/rollout/record";
 import {
-  builtBinDir, E2eEnv, exists, installDynamicProviderShim, kubectlJson, offlinePulumiEnv, pulumi, REPO, RunResult,
+  binDirOrSkip, E2eEnv, exists, installDynamicProviderShim, kubectlJson, offlinePulumiEnv, pulumi, REPO, RunResult,
   startCluster, stopCluster,
 } from "./harness";
 
@@ -228,12 +228,7 @@ describe("end to end, issue 15: a three-wave staged rollout with a failing wave-
   const inversions: string[] = [];
 
   before(async function () {
-    const binDir = builtBinDir();
-    if (!binDir) {
-      if (process.env.E2E_REQUIRED === "1") throw new Error("e2e binaries are not built (run e2e/build-tools.sh --all)");
-      console.log("\n  *** E2E SKIPPED: the Pulumi CLI / kube-apiserver binaries are not built (e2e/build-tools.sh --all) ***\n");
-      this.skip();
-    }
+    const binDir = binDirOrSkip(this);
     installDynamicProviderShim(binDir!);
     // cluster-up picks random free loopback ports; another suite starting at the same moment can take
     // one between the pick and the bind ("address already in use"): one more attempt then.

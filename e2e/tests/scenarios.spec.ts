@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { builtBinDir, E2eEnv, exists, kubectlJson, newStack, pulumi, REPO, setConfig, startE2e, stopE2e, WORK_DIR } from "./harness";
+import { binDirOrSkip, E2eEnv, exists, kubectlJson, newStack, pulumi, REPO, setConfig, startE2e, stopE2e, WORK_DIR } from "./harness";
 
 const FAULTS = {
   faults: [
@@ -24,12 +24,7 @@ describe("end to end: real Pulumi CLI against a real kube-apiserver with the con
   let e: E2eEnv;
 
   before(function () {
-    const binDir = builtBinDir();
-    if (!binDir) {
-      if (process.env.E2E_REQUIRED === "1") throw new Error("e2e binaries are not built (run e2e/build-tools.sh --all)");
-      console.log("\n  *** E2E SKIPPED: the Pulumi CLI / kube-apiserver binaries are not built (e2e/build-tools.sh --all) ***\n");
-      this.skip();
-    }
+    const binDir = binDirOrSkip(this);
     e = startE2e(binDir!, FAULTS);
   });
   after(() => { if (e) stopE2e(); });

@@ -20,7 +20,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import {
-  builtBinDir, E2eEnv, exists, installDynamicProviderShim, kubectlJson, offlinePulumiEnv, pulumi, REPO, RunResult,
+  auditBinDir, binDirOrSkip, E2eEnv, exists, installDynamicProviderShim, kubectlJson, offlinePulumiEnv, pulumi, REPO, RunResult,
   stopCluster,
 } from "./harness";
 
@@ -50,24 +50,6 @@ const AUDIT_POLICY = [
   "",
 ].join("\n");
 
-/** A bin dir whose kube-apiserver writes an audit log with request bodies (the rest linked as is). */
-function auditBinDir(binDir: string): { dir: string; auditLog: string } {
-  const dir = path.join(WORK, "audit-bin");
-  const policy = path.join(WORK, "audit-policy.yaml");
-  const auditLog = path.join(WORK, "logs", "audit.jsonl");
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(policy, AUDIT_POLICY);
-  for (const b of ["etcd", "kube-controller-manager", "kubectl"]) fs.symlinkSync(path.join(binDir, b), path.join(dir, b));
-  fs.writeFileSync(path.join(dir, "kube-apiserver"), [
-    "#!/usr/bin/env bash",
-    "# e2e/tests/trust.spec.ts: the e2e kube-apiserver with an audit log of every request body.",
-    `exec ${JSON.stringify(path.join(binDir, "kube-apiserver"))} "$@" --audit-policy-file=${JSON.stringify(policy)} \\`,
-    `  --audit-log-path=${JSON.stringify(auditLog)} --audit-log-format=json --audit-log-maxsize=0 --audit-log-mode=blocking`,
-    "",
-  ].join("\n"), { mode: 0o755 });
-  return { dir, auditLog };
-}
 
 /**
  * cluster-up.sh with the simulator, as the harness's `startCluster` does. (A simulator whose four
@@ -212,14 +194,9 @@ describe("end to end, issue 12: secrets, runs in one process, nothing taken over
   let keyChunk: string;
 
   before(function () {
-    const binDir = builtBinDir();
-    if (!binDir) {
-      if (process.env.E2E_REQUIRED === "1") throw new Error("e2e binaries are not built (run e2e/build-tools.sh --all)");
-      console.log("\n  *** E2E SKIPPED: the Pulumi CLI / kube-apiserver binaries are not built (e2e/build-tools.sh --all) ***\n");
-      this.skip();
-    }
+    const binDir = binDirOrSkip(this);
     installDynamicProviderShim(binDir!);
-    const wrapped = auditBinDir(binDir!);
+    const wrapped = auditBinDir(binDir!, WORK, path.join(WORK, "logs", "audit.jsonl"), AUDIT_POLICY, "e2e/tests/trust.spec.ts");
     auditLog = wrapped.auditLog;
     fs.rmSync(auditLog, { force: true });
     const kubeconfig = startTrustCluster(wrapped.dir);

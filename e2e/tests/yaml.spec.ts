@@ -11,7 +11,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import {
-  assertSimulatorRunning, builtBinDir, E2eEnv, exists, kubectlJson, offlinePulumiEnv, pulumi, REPO, RunResult, startCluster,
+  assertSimulatorRunning, binDirOrSkip, E2eEnv, exists, kubectlJson, offlinePulumiEnv, pulumi, REPO, RunResult, startCluster,
   stopCluster,
 } from "./harness";
 
@@ -56,12 +56,7 @@ describe("end to end from Pulumi YAML: the quickstart with the real engine and t
   }
 
   before(function () {
-    const binDir = builtBinDir(["pulumi-language-yaml"]);
-    if (!binDir) {
-      if (process.env.E2E_REQUIRED === "1") throw new Error("e2e binaries are not built (run e2e/build-tools.sh --all)");
-      console.log("\n  *** E2E SKIPPED: the Pulumi CLI / YAML language host / kube-apiserver are not built (e2e/build-tools.sh --all) ***\n");
-      this.skip();
-    }
+    const binDir = binDirOrSkip(this, ["pulumi-language-yaml"]);
     expectNoNodeModules(SET_PROGRAM);
     expectNoNodeModules(DEPENDSON_PROGRAM);
     // The package is used from this checkout as `packages: kubesphere: ../..` names it: installed and built
