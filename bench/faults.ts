@@ -13,21 +13,9 @@
  */
 import * as os from "node:os";
 import { FAULT_SCENARIOS } from "../tests/readiness/faultScenarios";
+import { median, positiveArg } from "./cli";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer, got ${process.argv[i + 1]}`);
-  return v;
-}
-
-const RUNS = arg("runs", 5);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+const RUNS = positiveArg("runs", 5, true);
 
 async function main(): Promise<void> {
   console.log(`# Time to verdict per fault (${RUNS} runs each; node ${process.version}, ${os.cpus().length} CPUs)\n`);

@@ -35,24 +35,17 @@ import { assessInstallPlan, type ExpectedInstallPlan } from "../components/readi
 import { InstallPlanFailedError } from "../components/readiness/errors";
 import { waitForInstallPlan } from "../components/readiness/waiter";
 import { waitForJsonpathState } from "./baselineWaitFor";
+import { positiveArg } from "./cli";
 
 const NAME = "devops";
 const VERSION = "1.1.2";
 const CFG = "replicas: 1\n";
 const CFG2 = "replicas: 2\n";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number, got ${process.argv[i + 1]}`);
-  return v;
-}
-
-const RUNS = arg("runs", 25);
-const BASELINE_TIMEOUT_MS = arg("baseline-timeout-ms", 10_000);
-const REACTION_MS = arg("reaction-ms", 100);
-const TIME_SCALE = arg("time-scale", 0.1);
+const RUNS = positiveArg("runs", 25);
+const BASELINE_TIMEOUT_MS = positiveArg("baseline-timeout-ms", 10_000);
+const REACTION_MS = positiveArg("reaction-ms", 100);
+const TIME_SCALE = positiveArg("time-scale", 0.1);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

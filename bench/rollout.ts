@@ -31,23 +31,16 @@ import { expectedInstallPlan } from "../components/readiness/expected";
 import { waitForInstallPlan } from "../components/readiness/waiter";
 import { clientRolloutApi } from "../components/rollout/kubeApi";
 import { runRollout } from "../components/rollout/run";
+import { positiveArg } from "./cli";
 
 const NAME = "devops";
 const VERSION = "1.1.2";
 const CFG = "replicas: 1\n";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number, got ${process.argv[i + 1]}`);
-  return v;
-}
-
-const RUNS = arg("runs", 5);
-const CLUSTERS = arg("clusters", 6);
-const BATCH = arg("batch-size", 2);
-const TIME_SCALE = arg("time-scale", 0.02);
+const RUNS = positiveArg("runs", 5);
+const CLUSTERS = positiveArg("clusters", 6);
+const BATCH = positiveArg("batch-size", 2);
+const TIME_SCALE = positiveArg("time-scale", 0.02);
 const MEMBERS = Array.from({ length: CLUSTERS }, (_, i) => `member${i + 1}`);
 
 function plan(scheduling: ClusterScheduling): InstallPlan {

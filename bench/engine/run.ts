@@ -22,6 +22,7 @@ import { auditBinDir, builtBinDir, offlinePulumiEnv } from "../../e2e/tests/harn
 import { BenchExtension, FAIL_EXTENSION, STALE_EXTENSION, criticalPath, setFor, syntheticCatalogYaml } from "./graphs";
 import { describeProfile } from "./cpuProfile";
 import { AUDIT_POLICY, AuditLog, ClusterTimeline, RequestCounts, RssSampler } from "./measure";
+import { median } from "../cli";
 
 const REPO = path.resolve(__dirname, "../..");
 const SHARED = process.env.E2E_SHARED_DIR ?? path.join(path.dirname(REPO), "shared");
@@ -74,12 +75,6 @@ function parseArgs(argv: string[]): Options {
 
 function sh(cmd: string, env: NodeJS.ProcessEnv = process.env, cwd = REPO): string {
   return execFileSync("bash", ["-c", cmd], { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
-}
-
-function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function pct(xs: number[], p: number): number {
